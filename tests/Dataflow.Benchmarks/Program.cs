@@ -1,1 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dataflow;
+using Dataflow.Benchmarks;
+using Dataflow.Examples.WordCount;
+
+// Benchmarks of the engine spine (not tests). Usage:
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- [wordcount|tasks|all] [--size 1g] [--work DIR]
+// Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
+var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
+var size = Arg("--size") is { } s ? Dataflow.Configuration.ByteSize.Parse(s).Bytes : 1L << 30;
+var work = Arg("--work") ?? Path.Combine(Path.GetTempPath(), "dataflow-bench");
+var results = new StringBuilder();
+results.AppendLine(CultureInfo.InvariantCulture, $"# Engine spine benchmarks, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+results.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30} GiB, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+results.AppendLine();
+
+if (which is "wordcount" or "all")
+{
+    await WordCountBenchmark();
+}
+
+if (which is "tasks" or "all")
+{
+    await TaskBenchmark();
+}
+
+Console.WriteLine(results);
+var resultsDir = FindResultsDirectory();
+var file = Path.Combine(resultsDir, $"spine-{which}.md");
+await File.WriteAllTextAsync(file, results.ToString());
+Console.Error.WriteLine($"results written to {file}");
 return 0;
+
+async Task WordCountBenchmark()
+{
+    Directory.CreateDirectory(work);
+    var input = Path.Combine(work, "wordcount-input.txt");
+    var free = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(work))!).AvailableFreeSpace;
+    if (free < size * 2 + (1L << 30))
+    {
+        throw new IOException($"Need {size * 2 >> 20} MiB free in {work}, have {free >> 20} MiB.");
+    }
+
+    try
+    {
+        var texts = new[] { "austen.txt", "jargon.txt" }.Select(n => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "data", n))).ToArray();
+        await using (var output = File.Create(input))
+        {
+            for (var i = 0; output.Length < size; i++)
+            {
+                await output.WriteAsync(texts[i % texts.Length]);
+            }
+        }
+
+        var bytes = new FileInfo(input).Length;
+        var mb = bytes / 1e6;
+        // Warm the page cache and the JIT for both, then time each twice and keep the better run.
+        BaselineWordCount.Count(input, 2);
+        var baselineTimes = new List<double>();
+        Dictionary<string, int>? baseline = null;
+        for (var run = 0; run < 2; run++)
+        {
+            var sw = Stopwatch.StartNew();
+            baseline = BaselineWordCount.Count(input, 2);
+            baselineTimes.Add(sw.Elapsed.TotalSeconds);
+        }
+
+        var engineTimes = new List<double>();
+        List<(string Key, int Value)>? engine = null;
+        for (var run = 0; run < 3; run++)
+        {
+            await using var ctx = new DataflowContext("local[2]");
+            var sw = Stopwatch.StartNew();
+            engine = await ctx.TextFile(input).SelectMany(Words.Split).Select(w => (w, 1)).ReduceByKey((a, b) => a + b).ToListAsync();
+            if (run > 0)
+            {
+                engineTimes.Add(sw.Elapsed.TotalSeconds);
+            }
+        }
+
+        if (engine!.Count != baseline!.Count || engine.Any(kv => baseline[kv.Key] != kv.Value))
+        {
+            throw new InvalidOperationException("The engine's counts differ from the baseline's.");
+        }
+
+        var baseMbs = mb / baselineTimes.Min();
+        var engineMbs = mb / engineTimes.Min();
+        results.AppendLine("## WordCount, local[2] vs a hand-written two-thread count");
+        results.AppendLine(CultureInfo.InvariantCulture, $"Input: {bytes / (1 << 20)} MiB (austen.txt + jargon.txt repeated), {baseline.Count} distinct words.");
+        results.AppendLine();
+        results.AppendLine("| run | best time (s) | MB/s |");
+        results.AppendLine("|---|---|---|");
+        results.AppendLine(CultureInfo.InvariantCulture, $"| baseline (2 threads, span lookup) | {baselineTimes.Min():F2} | {baseMbs:F1} |");
+        results.AppendLine(CultureInfo.InvariantCulture, $"| Dataflow local[2] | {engineTimes.Min():F2} | {engineMbs:F1} |");
+        results.AppendLine();
+        results.AppendLine(CultureInfo.InvariantCulture, $"Ratio engine/baseline throughput: **{engineMbs / baseMbs:F2}** (target >= 0.5, long-term 0.8).");
+        results.AppendLine();
+    }
+    finally
+    {
+        File.Delete(input);
+    }
+}
+
+async Task TaskBenchmark()
+{
+    await using var ctx = new DataflowContext("local[2]");
+    // Warm-up.
+    await ctx.Parallelize(Enumerable.Range(0, 1000), 1000).ForEachPartitionAsync(_ => { });
+    var sw = Stopwatch.StartNew();
+    await ctx.Parallelize(Enumerable.Range(0, 10_000), 10_000).ForEachPartitionAsync(_ => { });
+    var tenThousand = sw.Elapsed;
+    var tasksPerSecond = 10_000 / tenThousand.TotalSeconds;
+    var latencies = new List<double>();
+    var one = ctx.Parallelize([1], 1);
+    for (var i = 0; i < 300; i++)
+    {
+        sw.Restart();
+        await one.CountAsync();
+        latencies.Add(sw.Elapsed.TotalMilliseconds);
+    }
+
+    latencies.Sort();
+    results.AppendLine("## Scheduling overhead, local[2]");
+    results.AppendLine(CultureInfo.InvariantCulture, $"- 10,000 empty tasks in one job: {tenThousand.TotalSeconds:F2} s, {tasksPerSecond:F0} tasks/s");
+    results.AppendLine(CultureInfo.InvariantCulture, $"- one-task job latency over 300 jobs: median {latencies[150]:F3} ms, p95 {latencies[285]:F3} ms");
+    results.AppendLine();
+}
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string FindResultsDirectory()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Dataflow.sln")))
+        {
+            return Path.Combine(dir.FullName, "tests", "Dataflow.Benchmarks", "results");
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,89 @@
+using Dataflow.Configuration;
+using Dataflow.IO;
+
+namespace Dataflow.CommandLine;
+
+/// <summary>
+/// Runs a command-line program with the exit-code conventions: 0 success; 2 usage error or bad input (one line on
+/// standard error); 1 the job failed (a one-line summary); 130 cancelled by Ctrl-C (the running action is cancelled
+/// cleanly). Standard output is left to the program's results.
+/// </summary>
+public static class ProgramHost
+{
+    /// <summary>Exit code of a failed job.</summary>
+    public const int JobFailedExitCode = 1;
+
+    /// <summary>Exit code after Ctrl-C.</summary>
+    public const int CancelledExitCode = 130;
+
+    /// <summary>
+    /// Parses <paramref name="args"/> with <paramref name="parser"/> (which should have the standard options), prints
+    /// help for <c>--help</c>, loads the options and runs <paramref name="run"/> with a token cancelled by Ctrl-C.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        ArgumentParser parser,
+        StandardOptions standard,
+        IReadOnlyList<string> args,
+        Func<ParseResult, DataflowOptions, CancellationToken, Task> run)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(standard);
+        ArgumentNullException.ThrowIfNull(run);
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var parsed = parser.Parse(args);
+            if (parsed.HelpRequested)
+            {
+                await Console.Out.WriteAsync(parsed.HelpText).ConfigureAwait(false);
+                return 0;
+            }
+
+            var options = standard.LoadOptions(parsed);
+            try
+            {
+                _ = Master.Resolve(options.Master);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
+
+            await run(parsed, options, cancellation.Token).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"{parser.ProgramName}: cancelled").ConfigureAwait(false);
+            return CancelledExitCode;
+        }
+        catch (Exception e) when (BadInput(e) is { } message)
+        {
+            await Console.Error.WriteLineAsync($"{parser.ProgramName}: {message}").ConfigureAwait(false);
+            return UsageException.ExitCode;
+        }
+        catch (JobFailedException e)
+        {
+            await Console.Error.WriteLineAsync($"{parser.ProgramName}: {e.Message}").ConfigureAwait(false);
+            return JobFailedExitCode;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The one-line message of an error that is the user's to fix, or null for a job failure.</summary>
+    private static string? BadInput(Exception e) => e switch
+    {
+        UsageException or BadInputException or OutputExistsException or FileNotFoundException or DirectoryNotFoundException => e.Message,
+        JobFailedException { InnerException: BadInputException bad } => bad.Message,
+        _ => null,
+    };
+}

@@ -1,0 +1,25 @@
+namespace Dataflow.Configuration;
+
+/// <summary>Where and how shuffle data is written; bound from <c>Dataflow:Shuffle</c>.</summary>
+[OptionsSection(typeof(ShuffleOptionsValidator))]
+public sealed class ShuffleOptions
+{
+    /// <summary>Directory for shuffle files. Default <c>Path.Combine(Path.GetTempPath(), "dataflow")</c>.</summary>
+    /// <remarks>Spark: spark.local.dir</remarks>
+    [OptionDescription("Directory for shuffle files.", DefaultText = "<temp>/dataflow")]
+    public string LocalDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "dataflow");
+
+    /// <summary>Directory for spill files. Default null, meaning <see cref="LocalDirectory"/>.</summary>
+    [OptionDescription("Directory for spill files; unset means LocalDirectory.", DefaultText = "(LocalDirectory)")]
+    public string? SpillDirectory { get; set; }
+
+    /// <summary>Buffer size of each shuffle file writer and reader. Default 64k; at most 1g.</summary>
+    /// <remarks>Spark: spark.shuffle.file.buffer</remarks>
+    [OptionDescription("Buffer size of each shuffle file writer and reader.")]
+    public ByteSize FileBufferSize { get; set; } = ByteSize.FromKiB(64);
+
+    /// <summary>Whether shuffle and spill files are compressed. Default true.</summary>
+    /// <remarks>Spark: spark.shuffle.compress</remarks>
+    [OptionDescription("Compress shuffle and spill files.")]
+    public bool Compress { get; set; } = true;
+}

@@ -1,0 +1,188 @@
+using System.Runtime.CompilerServices;
+using Dataflow.Configuration;
+using Dataflow.Execution;
+using Dataflow.Rdds;
+using Dataflow.Scheduling;
+using Dataflow.Shuffle;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dataflow;
+
+/// <summary>
+/// The entry point of a Dataflow program (the SparkContext analogue): creates RDDs from sources, runs the jobs of
+/// their actions, and owns the executors and the shuffle data. Dispose it to stop the executors and delete its
+/// shuffle files.
+/// </summary>
+/// <example><code>
+/// await using var ctx = new DataflowContext("local[4]");
+/// var evens = await ctx.Range(0, 100).Where(x => x % 2 == 0).CountAsync();
+/// </code></example>
+/// <remarks>Spark: SparkContext</remarks>
+public sealed partial class DataflowContext : IAsyncDisposable
+{
+    private readonly ISchedulerBackend _backend;
+    private readonly ExecutionEnvironment _environment;
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private int _nextRddId;
+    private int _nextShuffleId;
+    private int _disposed;
+
+    /// <summary>Creates a context for <paramref name="master"/> (<c>local</c>, <c>local[N]</c>, <c>local[*]</c>) with default options.</summary>
+    public DataflowContext(string master) : this(new DataflowOptions { Master = master })
+    {
+    }
+
+    /// <summary>
+    /// Creates a context. The master is <see cref="DataflowOptions.Master"/> when set (from code or <c>--master</c>),
+    /// else <c>DATAFLOW_MASTER</c>, else <c>local[*]</c>.
+    /// </summary>
+    public DataflowContext(DataflowOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, loggerFactory, timeProvider, null)
+    {
+    }
+
+    /// <summary>Creates a context whose tasks run on a backend of the caller's (tests use fake backends).</summary>
+    internal DataflowContext(
+        DataflowOptions? options,
+        ILoggerFactory? loggerFactory,
+        TimeProvider? timeProvider,
+        Func<ExecutionEnvironment, ISchedulerBackend>? backendFactory)
+    {
+        Options = options ?? new DataflowOptions();
+        DataflowConfiguration.Validate(Options);
+        Master = Master.Resolve(Options.Master);
+        if (!Master.IsLocal && backendFactory is null)
+        {
+            throw new NotSupportedException(
+                $"Master '{Master}' needs cluster support, which is not part of this build yet; use local, local[N] or local[*].");
+        }
+
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _directory = Path.Combine(Path.GetFullPath(Options.Shuffle.LocalDirectory), $"context-{System.Environment.ProcessId}-{Guid.NewGuid():N}");
+        MapOutputs = new MapOutputTracker();
+        _environment = new ExecutionEnvironment("driver", new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes), MapOutputs);
+        _backend = backendFactory?.Invoke(_environment) ?? new LocalBackend(Master.LocalThreads, _environment);
+        Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
+        Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
+    }
+
+    /// <summary>The master the context runs on.</summary>
+    public Master Master { get; }
+
+    /// <summary>The options in force.</summary>
+    public DataflowOptions Options { get; }
+
+    /// <summary>The listener bus: add an <see cref="IDataflowListener"/> to observe jobs, stages and tasks.</summary>
+    public ListenerBus Listeners { get; }
+
+    /// <summary>The default partition count of sources and shuffles that are not told one: the number of task slots.</summary>
+    public int DefaultParallelism => _backend.DefaultParallelism;
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal DagScheduler Scheduler { get; }
+
+    internal MapOutputTracker MapOutputs { get; }
+
+    internal ExecutionEnvironment Environment => _environment;
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Distributes a collection from the driver over <paramref name="numSlices"/> partitions (default: <see cref="DefaultParallelism"/>).</summary>
+    /// <remarks>Spark: parallelize</remarks>
+    public Rdd<T> Parallelize<T>(IEnumerable<T> data, int? numSlices = null,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var slices = numSlices ?? DefaultParallelism;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slices, nameof(numSlices));
+        return new ParallelCollectionRdd<T>(this, [.. data], slices, new CallSite(nameof(Parallelize), callerFile, callerLine));
+    }
+
+    /// <summary>
+    /// The numbers from <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive) by
+    /// <paramref name="step"/>, generated in the tasks (nothing is materialised on the driver).
+    /// </summary>
+    /// <remarks>Spark: range</remarks>
+    public Rdd<long> Range(long start, long end, long step = 1, int? numSlices = null,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        if (step == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), "Range step must not be 0.");
+        }
+
+        var slices = numSlices ?? DefaultParallelism;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slices, nameof(numSlices));
+        return new RangeRdd(this, start, end, step, slices, new CallSite(nameof(Range), callerFile, callerLine));
+    }
+
+    /// <summary>
+    /// The lines of a text file, of every file in a directory, or of every file matching a glob (<c>*</c>, <c>?</c>,
+    /// <c>[abc]</c>, <c>{a,b}</c>); names starting with <c>_</c> or <c>.</c> are skipped. Files are split into byte
+    /// ranges read in parallel (a <c>.gz</c> file is read whole). UTF-8; invalid bytes read as U+FFFD; <c>\n</c> and
+    /// <c>\r\n</c> line ends.
+    /// </summary>
+    /// <remarks>Spark: textFile</remarks>
+    public Rdd<string> TextFile(string path, int? minPartitions = null,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var partitions = minPartitions ?? Math.Min(DefaultParallelism, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitions, nameof(minPartitions));
+        return new TextFileRdd(this, Path.GetFullPath(path), partitions, new CallSite(nameof(TextFile), callerFile, callerLine));
+    }
+
+    /// <summary>
+    /// Runs a job: <paramref name="func"/> on each of <paramref name="partitions"/> (all when <c>null</c>) of
+    /// <paramref name="rdd"/>, handing each result to <paramref name="resultHandler"/> as it arrives. Every action is
+    /// built on this.
+    /// </summary>
+    /// <remarks>Spark: runJob</remarks>
+    public Task RunJobAsync<T, TResult>(
+        Rdd<T> rdd,
+        Func<TaskContext, IEnumerable<T>, TResult> func,
+        IReadOnlyList<int>? partitions,
+        Action<int, TResult> resultHandler,
+        CallSite callSite,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rdd);
+        ArgumentNullException.ThrowIfNull(func);
+        ArgumentNullException.ThrowIfNull(resultHandler);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!ReferenceEquals(rdd.Context, this))
+        {
+            throw new ArgumentException($"{callSite}: RDD {rdd.Id} belongs to another DataflowContext.", nameof(rdd));
+        }
+
+        return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, cancellationToken);
+    }
+
+    /// <summary>Stops the executors and deletes the context's shuffle and temporary files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _backend.DisposeAsync().ConfigureAwait(false);
+        await Listeners.DisposeAsync().ConfigureAwait(false);
+        _environment.ShuffleManager.Dispose();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    internal int NewRddId() => Interlocked.Increment(ref _nextRddId) - 1;
+
+    internal int NewShuffleId() => Interlocked.Increment(ref _nextShuffleId) - 1;
+
+    /// <summary>The context's private directory for temporary files.</summary>
+    internal string WorkDirectory => _directory;
+}

@@ -1,0 +1,93 @@
+using Dataflow.Scheduling;
+
+namespace Dataflow.Execution;
+
+/// <summary>
+/// The running task attempt, available to user code as <see cref="Current"/> (on the executor thread running the
+/// task): its stage, partition and attempt, a cancellation token, metrics and completion callbacks.
+/// </summary>
+/// <remarks>Spark: TaskContext</remarks>
+public sealed class TaskContext
+{
+    [ThreadStatic]
+    private static TaskContext? t_current;
+
+    private readonly List<Action<TaskContext>> _completionCallbacks = [];
+
+    internal TaskContext(TaskDescription description, ExecutionEnvironment environment, CancellationToken cancellationToken)
+    {
+        Description = description;
+        Environment = environment;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The task attempt running on this thread, or <c>null</c> outside a task.</summary>
+    public static TaskContext? Current => t_current;
+
+    /// <summary>The job the task belongs to.</summary>
+    public int JobId => Description.JobId;
+
+    /// <summary>The stage the task belongs to.</summary>
+    public int StageId => Description.StageId;
+
+    /// <summary>The stage's attempt number (a stage is re-attempted after a fetch failure).</summary>
+    public int StageAttempt => Description.StageAttempt;
+
+    /// <summary>The partition the task computes.</summary>
+    public int PartitionId => Description.PartitionId;
+
+    /// <summary>The attempt number of this task, 0 for the first.</summary>
+    public int AttemptNumber => Description.Attempt;
+
+    /// <summary>An id unique to this attempt within the context.</summary>
+    public long TaskAttemptId => Description.TaskId;
+
+    /// <summary>Signalled when the job is cancelled or fails; long-running user code should observe it.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The attempt's metrics, filled in as it runs.</summary>
+    public TaskMetrics Metrics { get; } = new();
+
+    internal TaskDescription Description { get; }
+
+    internal ExecutionEnvironment Environment { get; }
+
+    /// <summary>Registers a callback run when the attempt ends, successfully or not (in reverse order of registration).</summary>
+    public void AddTaskCompletionListener(Action<TaskContext> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _completionCallbacks.Add(callback);
+    }
+
+    internal static TaskContext? SetCurrent(TaskContext? context)
+    {
+        var previous = t_current;
+        t_current = context;
+        return previous;
+    }
+
+    internal void ThrowIfCancellationRequested() => CancellationToken.ThrowIfCancellationRequested();
+
+    /// <summary>Runs the completion callbacks; the first exception is rethrown after all have run.</summary>
+    internal void RunCompletionCallbacks()
+    {
+        Exception? first = null;
+        for (var i = _completionCallbacks.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                _completionCallbacks[i](this);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
+        }
+
+        _completionCallbacks.Clear();
+        if (first is not null)
+        {
+            throw new InvalidOperationException($"A task completion callback of partition {PartitionId} failed: {first.Message}", first);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Dataflow;
+
+/// <summary>
+/// A parsed master URL: <c>local</c> (one thread), <c>local[N]</c>, <c>local[*]</c> (one thread per core) or
+/// <c>orleans://host:port[,host:port...]</c> (the gateways of a worker cluster).
+/// </summary>
+public sealed partial record Master
+{
+    private Master(string url, int localThreads, IReadOnlyList<string> gateways)
+    {
+        Url = url;
+        LocalThreads = localThreads;
+        Gateways = gateways;
+    }
+
+    /// <summary>The text it was parsed from.</summary>
+    public string Url { get; }
+
+    /// <summary>Executor threads in local mode; 0 for a cluster.</summary>
+    public int LocalThreads { get; }
+
+    /// <summary>The gateway endpoints of a cluster master; empty in local mode.</summary>
+    public IReadOnlyList<string> Gateways { get; }
+
+    /// <summary>Whether tasks run in the driver's process.</summary>
+    public bool IsLocal => LocalThreads > 0;
+
+    /// <summary>
+    /// The master to use: <paramref name="explicitMaster"/> (from code or <c>--master</c>), else the
+    /// <c>DATAFLOW_MASTER</c> environment variable, else <c>local[*]</c>.
+    /// </summary>
+    public static Master Resolve(string? explicitMaster)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitMaster))
+        {
+            return Parse(explicitMaster);
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable("DATAFLOW_MASTER");
+        return Parse(string.IsNullOrWhiteSpace(fromEnvironment) ? "local[*]" : fromEnvironment);
+    }
+
+    /// <summary>Parses a master URL; throws <see cref="ArgumentException"/> naming the accepted forms.</summary>
+    public static Master Parse(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var text = url.Trim();
+        if (text == "local")
+        {
+            return new Master(text, 1, []);
+        }
+
+        var local = LocalPattern().Match(text);
+        if (local.Success)
+        {
+            var threads = local.Groups[1].Value == "*"
+                ? Environment.ProcessorCount
+                : int.Parse(local.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
+            if (threads < 1)
+            {
+                throw new ArgumentException($"Master '{url}' asks for {threads} threads; use local[N] with N >= 1.", nameof(url));
+            }
+
+            return new Master(text, threads, []);
+        }
+
+        if (text.StartsWith("orleans://", StringComparison.OrdinalIgnoreCase))
+        {
+            var gateways = text["orleans://".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (gateways.Length == 0 || gateways.Any(g => !GatewayPattern().IsMatch(g)))
+            {
+                throw new ArgumentException($"Master '{url}' must list gateways as orleans://host:port[,host:port...].", nameof(url));
+            }
+
+            return new Master(text, 0, gateways);
+        }
+
+        throw new ArgumentException(
+            $"Unknown master '{url}'; use local, local[N], local[*] or orleans://host:port[,host:port...].", nameof(url));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Url;
+
+    [GeneratedRegex(@"^local\[(\*|\d{1,6})\]$")]
+    private static partial Regex LocalPattern();
+
+    [GeneratedRegex(@"^[^:\s,]+:\d{1,5}$")]
+    private static partial Regex GatewayPattern();
+}

@@ -1,0 +1,35 @@
+using Dataflow.Execution;
+using Dataflow.Partitioning;
+
+namespace Dataflow.Rdds;
+
+/// <summary>
+/// Applies a function to each parent partition's iterator. Every narrow per-record operator (<c>Select</c>,
+/// <c>Where</c>, <c>SelectMany</c>, ...) is one of these; chains of them are pipelined in one task with no
+/// materialisation between them.
+/// </summary>
+internal sealed class MapPartitionsRdd<T, TResult> : Rdd<TResult>
+{
+    private readonly Rdd<T> _parent;
+    private readonly Func<TaskContext, int, IEnumerable<T>, IEnumerable<TResult>> _func;
+    private readonly bool _preservesPartitioning;
+
+    public MapPartitionsRdd(
+        Rdd<T> parent,
+        Func<TaskContext, int, IEnumerable<T>, IEnumerable<TResult>> func,
+        bool preservesPartitioning,
+        CallSite callSite)
+        : base(parent, callSite)
+    {
+        _parent = parent;
+        _func = func;
+        _preservesPartitioning = preservesPartitioning;
+    }
+
+    public override Partitioner? Partitioner => _preservesPartitioning ? _parent.Partitioner : null;
+
+    protected override Partition[] GetPartitions() => [.. _parent.Partitions];
+
+    protected internal override IEnumerable<TResult> Compute(Partition split, TaskContext context) =>
+        _func(context, split.Index, _parent.Iterator(split, context));
+}

@@ -1,0 +1,49 @@
+using Dataflow.Dependencies;
+using Dataflow.Execution;
+using Dataflow.Partitioning;
+using Dataflow.Shuffle;
+
+namespace Dataflow.Rdds;
+
+/// <summary>The reduce side of an aggregating shuffle: merges values or map-side combiners by key.</summary>
+internal sealed class ShuffledRdd<TKey, TValue, TCombiner> : Rdd<(TKey Key, TCombiner Value)>
+{
+    private readonly ShuffleDependency<TKey, TValue, TCombiner> _dependency;
+
+    public ShuffledRdd(ShuffleDependency<TKey, TValue, TCombiner> dependency, CallSite callSite)
+        : base(dependency.Rdd.Context, [dependency], callSite)
+    {
+        if (dependency.Aggregator is null)
+        {
+            throw new ArgumentException("An aggregating shuffled RDD needs an aggregator.", nameof(dependency));
+        }
+
+        _dependency = dependency;
+    }
+
+    public override Partitioner Partitioner => _dependency.Partitioner;
+
+    protected override Partition[] GetPartitions() => ShufflePartitions.Create(_dependency.Partitioner.NumPartitions);
+
+    protected internal override IEnumerable<(TKey Key, TCombiner Value)> Compute(Partition split, TaskContext context)
+    {
+        var aggregator = _dependency.Aggregator!;
+        var map = new Collections.CombineMap<TKey, TCombiner>();
+        if (_dependency.MapSideCombine)
+        {
+            foreach (var (key, combiner) in ShuffleReader.Read<(TKey Key, TCombiner Value)>(context, _dependency.ShuffleId, split.Index))
+            {
+                map.Combine(key, combiner, static c => c, aggregator.MergeCombiners);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index))
+            {
+                map.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
+            }
+        }
+
+        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(map.Entries(), ordering) : map.Entries();
+    }
+}

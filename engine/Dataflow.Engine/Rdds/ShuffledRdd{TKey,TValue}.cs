@@ -1,0 +1,25 @@
+using Dataflow.Dependencies;
+using Dataflow.Execution;
+using Dataflow.Partitioning;
+using Dataflow.Shuffle;
+
+namespace Dataflow.Rdds;
+
+/// <summary>The reduce side of a shuffle that moves records unchanged (optionally sorted by key within each partition).</summary>
+internal sealed class ShuffledRdd<TKey, TValue> : Rdd<(TKey Key, TValue Value)>
+{
+    private readonly ShuffleDependency<TKey, TValue, TValue> _dependency;
+
+    public ShuffledRdd(ShuffleDependency<TKey, TValue, TValue> dependency, CallSite callSite)
+        : base(dependency.Rdd.Context, [dependency], callSite) => _dependency = dependency;
+
+    public override Partitioner Partitioner => _dependency.Partitioner;
+
+    protected override Partition[] GetPartitions() => ShufflePartitions.Create(_dependency.Partitioner.NumPartitions);
+
+    protected internal override IEnumerable<(TKey Key, TValue Value)> Compute(Partition split, TaskContext context)
+    {
+        var records = ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index);
+        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(records, ordering) : records;
+    }
+}

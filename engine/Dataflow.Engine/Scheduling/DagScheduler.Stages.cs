@@ -1,0 +1,83 @@
+using Dataflow.Execution;
+using Dataflow.Shuffle;
+
+namespace Dataflow.Scheduling;
+
+internal sealed partial class DagScheduler
+{
+    /// <summary>
+    /// Runs one attempt of <paramref name="stage"/> over <paramref name="partitions"/>: every task is submitted to the
+    /// backend at once (the backend queues them on its slots) and retried on failure up to the task failure limit.
+    /// The first task that exhausts its attempts cancels the rest and fails the job.
+    /// </summary>
+    private async Task RunStageAsync(Stage stage, int jobId, IReadOnlyList<int> partitions, Action<int, object?> onSuccess, CancellationToken cancellationToken)
+    {
+        var attempt = stage.NewAttempt();
+        var info = stage.Info(attempt, partitions.Count);
+        _bus.Post(new StageSubmittedEvent(_context.Now, jobId, info));
+        var totals = new TaskMetrics();
+        using var stageCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = partitions.Select(p => RunTaskAsync(stage, jobId, attempt, p, onSuccess, totals, stageCancellation)).ToList();
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Report the failure that caused the others' cancellation, not a cancellation.
+            var failure = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            _bus.Post(new StageCompletedEvent(_context.Now, jobId, info, totals, failure?.Message ?? "cancelled"));
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
+            throw;
+        }
+
+        _bus.Post(new StageCompletedEvent(_context.Now, jobId, info, totals, null));
+    }
+
+    private async Task RunTaskAsync(
+        Stage stage, int jobId, int stageAttempt, int partition, Action<int, object?> onSuccess, TaskMetrics totals, CancellationTokenSource stageCancellation)
+    {
+        var token = stageCancellation.Token;
+        for (var attempt = 0; ; attempt++)
+        {
+            token.ThrowIfCancellationRequested();
+            var description = new TaskDescription(
+                Interlocked.Increment(ref _nextTaskId), jobId, stage.Id, stageAttempt, partition, attempt, stage.CreateTask(partition), []);
+            var info = new TaskInfo(description.TaskId, jobId, stage.Id, stageAttempt, partition, attempt);
+            _bus.Post(new TaskStartEvent(_context.Now, info));
+            TaskResult result;
+            try
+            {
+                result = await _backend.RunTaskAsync(description, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e)
+            {
+                _bus.Post(new TaskEndEvent(_context.Now, info, "", e, new TaskMetrics()));
+                throw;
+            }
+
+            _bus.Post(new TaskEndEvent(_context.Now, info, result.ExecutorId, result.Error, result.Metrics));
+            if (result.Succeeded)
+            {
+                onSuccess(partition, result.Value);
+                lock (totals)
+                {
+                    totals.Add(result.Metrics);
+                }
+
+                return;
+            }
+
+            if (attempt + 1 >= _maxTaskFailures)
+            {
+                var failure = new JobFailedException(jobId, stage.Id, partition, attempt, stage.CallSite, result.Error!);
+                await stageCancellation.CancelAsync().ConfigureAwait(false);
+                throw failure;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Dataflow.Execution;
+
+namespace Dataflow.Scheduling;
+
+/// <summary>
+/// A set of tasks, one per partition of <see cref="Rdd"/>, that run the same pipelined narrow operators and end at a
+/// shuffle boundary (<see cref="ShuffleMapStage"/>) or at the action (<see cref="ResultStage"/>).
+/// </summary>
+internal abstract class Stage(int id, RddBase rdd, IReadOnlyList<ShuffleMapStage> parents, CallSite callSite)
+{
+    private int _nextAttempt;
+
+    public int Id { get; } = id;
+
+    public RddBase Rdd { get; } = rdd;
+
+    public IReadOnlyList<ShuffleMapStage> Parents { get; } = parents;
+
+    public CallSite CallSite { get; } = callSite;
+
+    public int NewAttempt() => Interlocked.Increment(ref _nextAttempt) - 1;
+
+    public abstract StageTask CreateTask(int partition);
+
+    public StageInfo Info(int attempt, int numTasks) =>
+        new(Id, attempt, CallSite, numTasks, (this as ShuffleMapStage)?.Dependency.ShuffleId, [.. Parents.Select(p => p.Id)]);
+}

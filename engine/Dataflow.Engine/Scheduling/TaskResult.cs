@@ -1,0 +1,15 @@
+using Dataflow.Execution;
+
+namespace Dataflow.Scheduling;
+
+/// <summary>The outcome of one task attempt: its value or its failure, with metrics.</summary>
+/// <param name="Description">The attempt.</param>
+/// <param name="Value">The result value (a map status for shuffle map tasks); <c>null</c> on failure.</param>
+/// <param name="Error">The failure, or <c>null</c> on success.</param>
+/// <param name="Metrics">What the attempt did.</param>
+/// <param name="ExecutorId">The executor that ran it.</param>
+public sealed record TaskResult(TaskDescription Description, object? Value, Exception? Error, TaskMetrics Metrics, string ExecutorId)
+{
+    /// <summary>Whether the attempt succeeded.</summary>
+    public bool Succeeded => Error is null;
+}

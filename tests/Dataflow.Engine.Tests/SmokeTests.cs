@@ -1,7 +1,0 @@
-namespace Dataflow.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Smoke() => Assert.Equal(2, 1 + 1);
-}
