@@ -61,7 +61,7 @@ public sealed partial record Master
                 : int.Parse(local.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
             if (threads < 1)
             {
-                throw new ArgumentException($"Master '{url}' asks for {threads} threads; use local[N] with N >= 1.", nameof(url));
+                throw new ArgumentException($"Master '{url}' asks for {threads} threads; use local[N] with N >= 1, local[*] or orleans://host:port.", nameof(url));
             }
 
             return new Master(text, threads, []);
