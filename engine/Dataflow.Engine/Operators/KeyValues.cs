@@ -19,6 +19,7 @@ public static partial class Rdd
         Func<TValue, TResult> selector, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         ArgumentNullException.ThrowIfNull(selector);
+        RejectAsyncResult<TResult>(nameof(MapValues), callerFile, callerLine);
         return Narrow(source, (_, _, items) => items.Select(kv => (kv.Key, selector(kv.Value))), true, nameof(MapValues), callerFile, callerLine);
     }
 

@@ -25,6 +25,22 @@ public static partial class Rdd
     }
 
     /// <summary>
+    /// Rejects a lambda that returns a task (an <c>async</c> lambda given to a synchronous operator): its records would
+    /// be unawaited tasks. The message points at the <c>...Async</c> overloads.
+    /// </summary>
+    internal static void RejectAsyncResult<TResult>(string operation, string callerFile, int callerLine)
+    {
+        var type = typeof(TResult);
+        if (typeof(Task).IsAssignableFrom(type) || type == typeof(ValueTask) ||
+            (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        {
+            throw new ArgumentException(
+                $"{new CallSite(operation, callerFile, callerLine)}: the function returns {type.Name}, so the records would be unawaited tasks. " +
+                $"Use {operation}Async, which awaits async functions with bounded concurrency per task.");
+        }
+    }
+
+    /// <summary>
     /// The partitioner a by-key operation uses when not told one: the partitioner of an input that has one (the one
     /// with most partitions), so that co-partitioned inputs need no shuffle; otherwise hashing into as many
     /// partitions as the largest input.

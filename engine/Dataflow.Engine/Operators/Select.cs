@@ -11,6 +11,7 @@ public static partial class Rdd
         [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         ArgumentNullException.ThrowIfNull(selector);
+        RejectAsyncResult<TResult>(nameof(Select), callerFile, callerLine);
         return Narrow(source, (_, _, items) => items.Select(selector), false, nameof(Select), callerFile, callerLine);
     }
 }

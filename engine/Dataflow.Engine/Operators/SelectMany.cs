@@ -26,6 +26,7 @@ public static partial class Rdd
     {
         ArgumentNullException.ThrowIfNull(collectionSelector);
         ArgumentNullException.ThrowIfNull(resultSelector);
+        RejectAsyncResult<TResult>(nameof(SelectMany), callerFile, callerLine);
         return Narrow(source, (_, _, items) => items.SelectMany(collectionSelector, resultSelector), false, nameof(SelectMany), callerFile, callerLine);
     }
 }

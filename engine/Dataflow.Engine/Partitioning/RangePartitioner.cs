@@ -1,3 +1,5 @@
+using Dataflow.Scheduling;
+
 namespace Dataflow.Partitioning;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Dataflow.Partitioning;
 /// taken lazily, by a small job run when the first action that needs the partitioner starts.
 /// </summary>
 /// <remarks>Spark: RangePartitioner</remarks>
-public sealed class RangePartitioner<TKey> : Partitioner, IPreparedPartitioner
+public sealed class RangePartitioner<TKey> : Partitioner, IRequiresPreparation
 {
     private const int SamplePointsPerPartition = 20;
     private const int MaxSampleSize = 1_000_000;
@@ -34,7 +36,7 @@ public sealed class RangePartitioner<TKey> : Partitioner, IPreparedPartitioner
     /// <summary>The upper bounds (inclusive) of each partition but the last, once sampled.</summary>
     public IReadOnlyList<TKey>? Bounds => _bounds;
 
-    bool IPreparedPartitioner.IsPrepared => _bounds is not null;
+    bool IRequiresPreparation.IsPrepared => _bounds is not null;
 
     /// <inheritdoc />
     public override int GetPartition<T>(T key)
@@ -58,7 +60,7 @@ public sealed class RangePartitioner<TKey> : Partitioner, IPreparedPartitioner
         return Ascending ? lo : NumPartitions - 1 - lo;
     }
 
-    async Task IPreparedPartitioner.PrepareAsync(CancellationToken cancellationToken)
+    async Task IRequiresPreparation.PrepareAsync(CancellationToken cancellationToken)
     {
         if (_bounds is not null)
         {

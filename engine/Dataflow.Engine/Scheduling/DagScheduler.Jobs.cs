@@ -37,7 +37,7 @@ internal sealed partial class DagScheduler
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await PreparePartitionersAsync(rdd, cancellationToken).ConfigureAwait(false);
+        await PrepareLineageAsync(rdd, cancellationToken).ConfigureAwait(false);
         RddBase.EnsurePartitions(rdd);
         var targets = partitions ?? [.. Enumerable.Range(0, rdd.NumPartitions)];
         foreach (var p in targets)

@@ -140,10 +140,10 @@ internal sealed partial class DagScheduler
         return result;
     }
 
-    /// <summary>Samples the input of every range partitioner the job needs that has not sampled yet.</summary>
-    private static async Task PreparePartitionersAsync(RddBase rdd, CancellationToken cancellationToken)
+    /// <summary>Prepares everything in the lineage that must see data first (range partitioners, zip indices).</summary>
+    private static async Task PrepareLineageAsync(RddBase rdd, CancellationToken cancellationToken)
     {
-        var pending = new List<IPreparedPartitioner>();
+        var pending = new List<IRequiresPreparation>();
         var visited = new HashSet<int>();
         var stack = new Stack<RddBase>();
         stack.Push(rdd);
@@ -155,9 +155,14 @@ internal sealed partial class DagScheduler
                 continue;
             }
 
+            if (current is IRequiresPreparation { IsPrepared: false } preparedRdd && !pending.Contains(preparedRdd))
+            {
+                pending.Add(preparedRdd);
+            }
+
             foreach (var dependency in current.Dependencies)
             {
-                if (dependency is ShuffleDependency { Partitioner: IPreparedPartitioner { IsPrepared: false } prepared } && !pending.Contains(prepared))
+                if (dependency is ShuffleDependency { Partitioner: IRequiresPreparation { IsPrepared: false } prepared } && !pending.Contains(prepared))
                 {
                     pending.Add(prepared);
                 }
@@ -166,7 +171,7 @@ internal sealed partial class DagScheduler
             }
         }
 
-        // Upstream partitioners first: a sampling job may itself read a shuffle sorted by an earlier one.
+        // Upstream first: a preparation job may itself read something prepared further up.
         for (var i = pending.Count - 1; i >= 0; i--)
         {
             await pending[i].PrepareAsync(cancellationToken).ConfigureAwait(false);
