@@ -4,6 +4,7 @@ using Dataflow.Execution;
 using Dataflow.Rdds;
 using Dataflow.Scheduling;
 using Dataflow.Shuffle;
+using Dataflow.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -63,7 +64,11 @@ public sealed partial class DataflowContext : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _directory = Path.Combine(Path.GetFullPath(Options.Shuffle.LocalDirectory), $"context-{System.Environment.ProcessId}-{Guid.NewGuid():N}");
         MapOutputs = new MapOutputTracker();
-        _environment = new ExecutionEnvironment("driver", new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes), MapOutputs);
+        _environment = new ExecutionEnvironment(
+            "driver",
+            new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
+            MapOutputs,
+            new BlockManager("driver", Path.Combine(_directory, "blocks"), Options.Executor.Memory.Bytes / 2));
         _backend = backendFactory?.Invoke(_environment) ?? new LocalBackend(Master.LocalThreads, _environment);
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
@@ -159,7 +164,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
             throw new ArgumentException($"{callSite}: RDD {rdd.Id} belongs to another DataflowContext.", nameof(rdd));
         }
 
-        return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, cancellationToken);
+        return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
     }
 
     /// <summary>Stops the executors and deletes the context's shuffle and temporary files.</summary>
@@ -173,6 +178,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
         await _backend.DisposeAsync().ConfigureAwait(false);
         await Listeners.DisposeAsync().ConfigureAwait(false);
         _environment.ShuffleManager.Dispose();
+        _environment.BlockManager.Dispose();
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);

@@ -1,5 +1,6 @@
 using Dataflow.Dependencies;
 using Dataflow.Partitioning;
+using Dataflow.Storage;
 
 namespace Dataflow;
 
@@ -45,6 +46,9 @@ public abstract class RddBase
 
     /// <summary>An optional name shown in <see cref="Explain"/> and events.</summary>
     public string? Name { get; set; }
+
+    /// <summary>How computed partitions are kept for reuse (<see cref="StorageLevel.None"/> unless persisted).</summary>
+    public StorageLevel StorageLevel { get; internal set; } = StorageLevel.None;
 
     /// <summary>The edges to the parent RDDs.</summary>
     public IReadOnlyList<Dependency> Dependencies { get; }

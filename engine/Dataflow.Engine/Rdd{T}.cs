@@ -1,5 +1,6 @@
 using Dataflow.Dependencies;
 using Dataflow.Execution;
+using Dataflow.Storage;
 
 namespace Dataflow;
 
@@ -38,7 +39,14 @@ public abstract class Rdd<T> : RddBase
     /// The records of one partition. Runs inside a task; reads cached blocks when the RDD is persisted, otherwise
     /// computes the partition from its parents.
     /// </summary>
-    public IEnumerable<T> Iterator(Partition split, TaskContext context) => Compute(split, context);
+    public IEnumerable<T> Iterator(Partition split, TaskContext context)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(context);
+        return StorageLevel.IsNone
+            ? Compute(split, context)
+            : context.Environment.BlockManager.GetOrCompute(new RddBlockId(Id, split.Index), StorageLevel, () => Compute(split, context), context);
+    }
 
     /// <summary>Computes the records of one partition from the parents' iterators (pull-based, lazy).</summary>
     protected internal abstract IEnumerable<T> Compute(Partition split, TaskContext context);

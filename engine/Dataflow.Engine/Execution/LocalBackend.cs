@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dataflow.Scheduling;
 
 namespace Dataflow.Execution;
@@ -6,13 +5,14 @@ namespace Dataflow.Execution;
 /// <summary>
 /// Runs tasks on a fixed number of dedicated executor threads in the driver's process (<c>local[N]</c>). Tasks are
 /// synchronous pull pipelines that may block on I/O, so they get threads of their own rather than the thread pool;
-/// the threads have large stacks because a deep lineage nests one iterator per operator.
+/// the threads have large stacks because a deep lineage nests one iterator per operator. Concurrent jobs share
+/// the threads round-robin (<see cref="FairTaskQueue{T}"/>).
 /// </summary>
 internal sealed class LocalBackend : ISchedulerBackend
 {
     private const int ExecutorStackBytes = 256 * 1024 * 1024;
 
-    private readonly BlockingCollection<WorkItem> _queue = [];
+    private readonly FairTaskQueue<WorkItem> _queue = new();
     private readonly Thread[] _threads;
     private readonly ExecutionEnvironment _environment;
 
@@ -39,25 +39,24 @@ internal sealed class LocalBackend : ISchedulerBackend
             item.Registration = cancellationToken.Register(static state => ((WorkItem)state!).CancelIfQueued(), item);
         }
 
-        _queue.Add(item, CancellationToken.None);
+        _queue.Add(task.JobId, item);
         return item.Completion.Task;
     }
 
     public ValueTask DisposeAsync()
     {
-        _queue.CompleteAdding();
+        _queue.Complete();
         foreach (var thread in _threads)
         {
             thread.Join();
         }
 
-        _queue.Dispose();
         return ValueTask.CompletedTask;
     }
 
     private void Work()
     {
-        foreach (var item in _queue.GetConsumingEnumerable())
+        while (_queue.TryTake(out var item))
         {
             if (!item.TryStart())
             {

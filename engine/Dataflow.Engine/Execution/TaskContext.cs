@@ -1,4 +1,5 @@
 using Dataflow.Scheduling;
+using Dataflow.Shared;
 
 namespace Dataflow.Execution;
 
@@ -13,6 +14,7 @@ public sealed class TaskContext
     private static TaskContext? t_current;
 
     private readonly List<Action<TaskContext>> _completionCallbacks = [];
+    private Dictionary<long, Accumulator>? _accumulators;
 
     internal TaskContext(TaskDescription description, ExecutionEnvironment environment, CancellationToken cancellationToken)
     {
@@ -58,6 +60,22 @@ public sealed class TaskContext
         ArgumentNullException.ThrowIfNull(callback);
         _completionCallbacks.Add(callback);
     }
+
+    /// <summary>This attempt's private copy of <paramref name="accumulator"/>, created at the first add.</summary>
+    internal Accumulator LocalAccumulator(Accumulator accumulator)
+    {
+        _accumulators ??= [];
+        if (!_accumulators.TryGetValue(accumulator.Id, out var local))
+        {
+            local = accumulator.CopyZero();
+            _accumulators.Add(accumulator.Id, local);
+        }
+
+        return local;
+    }
+
+    /// <summary>The accumulator copies this attempt added to, reported with a successful result.</summary>
+    internal IReadOnlyList<Accumulator> AccumulatorUpdates => _accumulators is null ? [] : [.. _accumulators.Values];
 
     internal static TaskContext? SetCurrent(TaskContext? context)
     {

@@ -39,7 +39,10 @@ internal static class TaskRunner
         TaskContext.SetCurrent(previous);
         context.Metrics.Duration = Stopwatch.GetElapsedTime(start);
         context.Metrics.GcTime = GC.GetTotalPauseDuration() - gcBefore;
-        return new TaskResult(description, error is null ? value : null, error, context.Metrics, environment.ExecutorId);
+        return new TaskResult(description, error is null ? value : null, error, context.Metrics, environment.ExecutorId)
+        {
+            AccumulatorUpdates = error is null ? context.AccumulatorUpdates : [],
+        };
     }
 
     private static void RunCallbacks(TaskContext context, ref Exception? error)

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Dataflow.Serialization;
-using MessagePack;
 
 namespace Dataflow;
 
@@ -53,8 +51,8 @@ public static partial class Rdd
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(func);
         ArgumentNullException.ThrowIfNull(combine);
-        var result = CopySeed(seed);
-        await source.Context.RunJobAsync(source, (_, items) => items.Aggregate(CopySeed(seed), func), null,
+        var result = DeepCopySeed(seed);
+        await source.Context.RunJobAsync(source, (_, items) => items.Aggregate(DeepCopySeed(seed), func), null,
             (_, partial) => result = combine(result, partial), new CallSite(nameof(AggregateAsync), callerFile, callerLine), cancellationToken)
             .ConfigureAwait(false);
         return result;
@@ -75,17 +73,5 @@ public static partial class Rdd
         }
 
         return (true, acc);
-    }
-
-    /// <summary>An independent copy of a seed value: immutable values as they are, others through MessagePack.</summary>
-    private static TValue CopySeed<TValue>(TValue seed)
-    {
-        if (seed is null || typeof(TValue).IsPrimitive || seed is string || seed is decimal || seed is DateTime)
-        {
-            return seed;
-        }
-
-        var bytes = MessagePackSerializer.Serialize(seed, RecordSerializer.Options);
-        return MessagePackSerializer.Deserialize<TValue>(bytes, RecordSerializer.Options);
     }
 }

@@ -53,7 +53,7 @@ internal sealed partial class DagScheduler
     }
 
     /// <summary>The RDDs pipelined into one stage, from its last RDD back to its shuffle boundaries or sources.</summary>
-    private static void AppendPipeline(StringBuilder text, RddBase last)
+    private void AppendPipeline(StringBuilder text, RddBase last)
     {
         var visited = new HashSet<int>();
         var stack = new Stack<(RddBase Rdd, int Depth)>();
@@ -67,6 +67,10 @@ internal sealed partial class DagScheduler
             }
 
             var partitioner = rdd.Partitioner is { } p ? $" partitioned by {p}" : "";
+            if (!rdd.StorageLevel.IsNone)
+            {
+                partitioner += $" [persisted {rdd.StorageLevel}: {_context.Environment.BlockManager.StoredPartitions(rdd.Id).Count}/{rdd.NumPartitions} partitions stored]";
+            }
             text.Append(' ', 2 + (Math.Min(depth, 20) * 2))
                 .AppendLine(CultureInfo.InvariantCulture, $"{rdd} [{rdd.NumPartitions} partitions]{partitioner}");
             for (var i = rdd.Dependencies.Count - 1; i >= 0; i--)

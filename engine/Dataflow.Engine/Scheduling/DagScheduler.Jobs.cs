@@ -8,10 +8,10 @@ internal sealed partial class DagScheduler
     /// <summary>A map stage may be re-run this many times in one job (after lost outputs) before the job gives up.</summary>
     private const int MaxStageAttemptsPerJob = 4;
 
-    private readonly Dictionary<int, Task> _runningMapStages = [];
-    private readonly HashSet<int> _activeJobs = [];
+    private readonly Dictionary<int, MapStageRun> _runningMapStages = [];
+    private readonly Dictionary<int, ActiveJob> _activeJobs = [];
 
-    /// <summary>Jobs currently running (for tests: nothing may be left behind after a job).</summary>
+    /// <summary>Jobs and shared map-stage runs in progress (for tests: nothing may be left behind after a job).</summary>
     internal int ActiveJobCount
     {
         get
@@ -34,6 +34,7 @@ internal sealed partial class DagScheduler
         IReadOnlyList<int>? partitions,
         Action<int, TResult> resultHandler,
         CallSite callSite,
+        string? jobGroup,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -49,50 +50,73 @@ internal sealed partial class DagScheduler
         }
 
         var parents = GetOrCreateParentStages(rdd);
-        int jobId;
+        ActiveJob job;
         ResultStage stage;
         lock (_lock)
         {
-            jobId = _nextJobId++;
+            job = new ActiveJob(_nextJobId++, jobGroup, cancellationToken);
             stage = new ResultStage(_nextStageId++, rdd, parents, callSite, p => new ResultTask<T, TResult>(rdd, rdd.Partitions[p], func, callSite));
-            _activeJobs.Add(jobId);
+            _activeJobs.Add(job.Id, job);
         }
 
-        _bus.Post(new JobStartEvent(_context.Now, jobId, callSite, [.. Ancestors(stage).Select(s => s.Info(0, s.Rdd.NumPartitions)), stage.Info(0, targets.Count)]));
-        using var jobCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _bus.Post(new JobStartEvent(_context.Now, job.Id, callSite, [.. Ancestors(stage).Select(s => s.Info(0, s.Rdd.NumPartitions)), stage.Info(0, targets.Count)]));
         try
         {
-            await RunMissingParentsAsync(stage, jobId, jobCancellation.Token).ConfigureAwait(false);
+            await RunMissingParentsAsync(stage, job).ConfigureAwait(false);
             var handlerLock = new Lock();
-            await RunStageAsync(stage, jobId, targets, (p, value) =>
+            await RunStageAsync(stage, job, targets, (p, value) =>
             {
                 lock (handlerLock)
                 {
                     resultHandler(p, (TResult)value!);
                 }
-            }, jobCancellation.Token).ConfigureAwait(false);
-            _bus.Post(new JobEndEvent(_context.Now, jobId, true, null));
+            }, job.Cancellation.Token).ConfigureAwait(false);
+            _bus.Post(new JobEndEvent(_context.Now, job.Id, true, null));
         }
         catch (Exception e)
         {
-            await jobCancellation.CancelAsync().ConfigureAwait(false);
-            _bus.Post(new JobEndEvent(_context.Now, jobId, false, e));
+            await job.Cancellation.CancelAsync().ConfigureAwait(false);
+            _bus.Post(new JobEndEvent(_context.Now, job.Id, false, e));
             throw;
         }
         finally
         {
             lock (_lock)
             {
-                _activeJobs.Remove(jobId);
+                _activeJobs.Remove(job.Id);
+            }
+
+            job.Dispose();
+        }
+    }
+
+    /// <summary>Cancels every running job of <paramref name="group"/>; other jobs, even those sharing a stage with them, go on.</summary>
+    public async Task CancelJobGroupAsync(string group)
+    {
+        List<ActiveJob> jobs;
+        lock (_lock)
+        {
+            jobs = [.. _activeJobs.Values.Where(j => j.Group == group)];
+        }
+
+        foreach (var job in jobs)
+        {
+            try
+            {
+                await job.Cancellation.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The job ended meanwhile.
             }
         }
     }
 
     /// <summary>
     /// Runs, in dependency order and concurrently where independent, every ancestor map stage whose output is not
-    /// (or no longer) complete. A stage already being run by another job is awaited, not run twice.
+    /// (or no longer) complete. A stage already being run for another job is awaited, not run twice.
     /// </summary>
-    private async Task RunMissingParentsAsync(Stage stage, int jobId, CancellationToken cancellationToken)
+    private async Task RunMissingParentsAsync(Stage stage, ActiveJob job)
     {
         var attempts = new Dictionary<int, int>();
         var inFlight = new Dictionary<int, Task>();
@@ -106,7 +130,7 @@ internal sealed partial class DagScheduler
 
             foreach (var candidate in missing)
             {
-                if (inFlight.ContainsKey(candidate.Id) || !candidate.Parents.All(p => _mapOutputs.IsAvailable(p.Dependency.ShuffleId)))
+                if (inFlight.ContainsKey(candidate.Id) || MissingParentStages(candidate).Count > 0)
                 {
                     continue;
                 }
@@ -114,20 +138,19 @@ internal sealed partial class DagScheduler
                 var count = attempts[candidate.Id] = attempts.GetValueOrDefault(candidate.Id) + 1;
                 if (count > MaxStageAttemptsPerJob)
                 {
-                    throw new JobFailedException($"Job {jobId}: stage {candidate.Id} ({candidate.CallSite}) still has missing outputs after {MaxStageAttemptsPerJob} attempts.");
+                    throw new JobFailedException($"Job {job.Id}: stage {candidate.Id} ({candidate.CallSite}) still has missing outputs after {MaxStageAttemptsPerJob} attempts.");
                 }
 
-                inFlight[candidate.Id] = GetOrStartMapStage(candidate, jobId, cancellationToken);
+                inFlight[candidate.Id] = AwaitMapStageAsync(candidate, job);
             }
 
             if (inFlight.Count == 0)
             {
-                throw new InvalidOperationException($"Job {jobId}: no runnable stage among {missing.Count} missing ones; the stage graph is inconsistent.");
+                throw new InvalidOperationException($"Job {job.Id}: no runnable stage among {missing.Count} missing ones; the stage graph is inconsistent.");
             }
 
             // Wait for one to finish, then look again: its children may have become runnable.
-            var finished = await Task.WhenAny(inFlight.Values).ConfigureAwait(false);
-            await finished.ConfigureAwait(false);
+            await Task.WhenAny(inFlight.Values).ConfigureAwait(false);
             foreach (var id in inFlight.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
             {
                 await inFlight[id].ConfigureAwait(false);
@@ -136,21 +159,22 @@ internal sealed partial class DagScheduler
         }
     }
 
+    /// <summary>Every map stage that must run before <paramref name="stage"/> can: missing parents, their missing parents, ...</summary>
     private List<ShuffleMapStage> MissingAncestors(Stage stage)
     {
         var missing = new List<ShuffleMapStage>();
         var seen = new HashSet<int>();
-        var stack = new Stack<ShuffleMapStage>(stage.Parents);
+        var stack = new Stack<ShuffleMapStage>(MissingParentStages(stage));
         while (stack.Count > 0)
         {
             var current = stack.Pop();
-            if (!seen.Add(current.Id) || _mapOutputs.IsAvailable(current.Dependency.ShuffleId))
+            if (!seen.Add(current.Id))
             {
                 continue;
             }
 
             missing.Add(current);
-            foreach (var parent in current.Parents)
+            foreach (var parent in MissingParentStages(current))
             {
                 stack.Push(parent);
             }
@@ -159,28 +183,55 @@ internal sealed partial class DagScheduler
         return missing;
     }
 
-    private Task GetOrStartMapStage(ShuffleMapStage stage, int jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a run of <paramref name="stage"/>, starting one if none is in progress. A run is shared by every
+    /// job waiting for it and is cancelled only when the last of them stops waiting.
+    /// </summary>
+    private async Task AwaitMapStageAsync(ShuffleMapStage stage, ActiveJob job)
     {
+        MapStageRun run;
         lock (_lock)
         {
-            if (_runningMapStages.TryGetValue(stage.Id, out var running))
+            if (!_runningMapStages.TryGetValue(stage.Id, out run!))
             {
-                return running;
+                run = new MapStageRun();
+                _runningMapStages[stage.Id] = run;
+                run.Task = RunMapStageAsync(stage, job, run);
             }
 
-            var run = RunMapStageAsync(stage, jobId, cancellationToken);
-            _runningMapStages[stage.Id] = run;
-            return run;
+            run.Waiters++;
+        }
+
+        try
+        {
+            await run.Task.WaitAsync(job.Cancellation.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            bool abandon;
+            lock (_lock)
+            {
+                abandon = --run.Waiters == 0 && !run.Task.IsCompleted;
+            }
+
+            if (abandon)
+            {
+                // Nobody needs the run any more: stop it, and end this job only after its tasks have cleaned up.
+                await run.Cancellation.CancelAsync().ConfigureAwait(false);
+                await run.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                    .ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task RunMapStageAsync(ShuffleMapStage stage, int jobId, CancellationToken cancellationToken)
+    private async Task RunMapStageAsync(ShuffleMapStage stage, ActiveJob owner, MapStageRun run)
     {
         await Task.Yield();
         try
         {
             var missing = _mapOutputs.GetMissingPartitions(stage.Dependency.ShuffleId);
-            await RunStageAsync(stage, jobId, missing, (_, value) => _mapOutputs.RegisterMapOutput((MapStatus)value!), cancellationToken).ConfigureAwait(false);
+            await RunStageAsync(stage, owner, missing, (_, value) => _mapOutputs.RegisterMapOutput((MapStatus)value!), run.Cancellation.Token)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -188,6 +239,17 @@ internal sealed partial class DagScheduler
             {
                 _runningMapStages.Remove(stage.Id);
             }
+
+            // The run's token source is not disposed: a waiter may still cancel it after this point, harmlessly.
         }
+    }
+
+    private sealed class MapStageRun
+    {
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public CancellationTokenSource Cancellation { get; } = new();
+
+        public int Waiters { get; set; }
     }
 }

@@ -10,14 +10,15 @@ internal sealed partial class DagScheduler
     /// backend at once (the backend queues them on its slots) and retried on failure up to the task failure limit.
     /// The first task that exhausts its attempts cancels the rest and fails the job.
     /// </summary>
-    private async Task RunStageAsync(Stage stage, int jobId, IReadOnlyList<int> partitions, Action<int, object?> onSuccess, CancellationToken cancellationToken)
+    private async Task RunStageAsync(Stage stage, ActiveJob job, IReadOnlyList<int> partitions, Action<int, object?> onSuccess, CancellationToken cancellationToken)
     {
+        var jobId = job.Id;
         var attempt = stage.NewAttempt();
         var info = stage.Info(attempt, partitions.Count);
         _bus.Post(new StageSubmittedEvent(_context.Now, jobId, info));
         var totals = new TaskMetrics();
         using var stageCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = partitions.Select(p => RunTaskAsync(stage, jobId, attempt, p, onSuccess, totals, stageCancellation)).ToList();
+        var tasks = partitions.Select(p => RunTaskAsync(stage, job, attempt, p, onSuccess, totals, stageCancellation)).ToList();
         try
         {
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -39,14 +40,15 @@ internal sealed partial class DagScheduler
     }
 
     private async Task RunTaskAsync(
-        Stage stage, int jobId, int stageAttempt, int partition, Action<int, object?> onSuccess, TaskMetrics totals, CancellationTokenSource stageCancellation)
+        Stage stage, ActiveJob job, int stageAttempt, int partition, Action<int, object?> onSuccess, TaskMetrics totals, CancellationTokenSource stageCancellation)
     {
+        var jobId = job.Id;
         var token = stageCancellation.Token;
         for (var attempt = 0; ; attempt++)
         {
             token.ThrowIfCancellationRequested();
             var description = new TaskDescription(
-                Interlocked.Increment(ref _nextTaskId), jobId, stage.Id, stageAttempt, partition, attempt, stage.CreateTask(partition), []);
+                Interlocked.Increment(ref _nextTaskId), jobId, stage.Id, stageAttempt, partition, attempt, stage.CreateTask(partition), PreferredLocations(stage.Rdd, partition));
             var info = new TaskInfo(description.TaskId, jobId, stage.Id, stageAttempt, partition, attempt);
             _bus.Post(new TaskStartEvent(_context.Now, info));
             TaskResult result;
@@ -63,6 +65,14 @@ internal sealed partial class DagScheduler
             _bus.Post(new TaskEndEvent(_context.Now, info, result.ExecutorId, result.Error, result.Metrics));
             if (result.Succeeded)
             {
+                if (job.FirstCompletion(stage.Id, partition))
+                {
+                    foreach (var update in result.AccumulatorUpdates)
+                    {
+                        _context.Accumulators.Merge(update);
+                    }
+                }
+
                 onSuccess(partition, result.Value);
                 lock (totals)
                 {

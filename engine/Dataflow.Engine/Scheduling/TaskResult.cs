@@ -1,4 +1,5 @@
 using Dataflow.Execution;
+using Dataflow.Shared;
 
 namespace Dataflow.Scheduling;
 
@@ -12,4 +13,7 @@ public sealed record TaskResult(TaskDescription Description, object? Value, Exce
 {
     /// <summary>Whether the attempt succeeded.</summary>
     public bool Succeeded => Error is null;
+
+    /// <summary>The task's private accumulator copies; merged on the driver once per partition and job.</summary>
+    public IReadOnlyList<Accumulator> AccumulatorUpdates { get; init; } = [];
 }

@@ -1,0 +1,11 @@
+namespace Dataflow.Collections;
+
+/// <summary>Orders by <paramref name="primary"/>, breaking its ties with <paramref name="secondary"/>: <c>OrderBy(a).ThenBy(b)</c> as one comparer.</summary>
+internal sealed class ThenComparer<T>(IComparer<T> primary, IComparer<T> secondary) : IComparer<T>
+{
+    public int Compare(T? x, T? y)
+    {
+        var result = primary.Compare(x, y);
+        return result != 0 ? result : secondary.Compare(x, y);
+    }
+}

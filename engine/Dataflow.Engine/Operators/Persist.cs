@@ -1,0 +1,39 @@
+using Dataflow.Storage;
+
+namespace Dataflow;
+
+public static partial class Rdd
+{
+    /// <summary>
+    /// Keeps the RDD's partitions, once computed by an action, for later jobs (they are read instead of recomputed
+    /// and tasks are placed where they are). The level can be set once; call <see cref="UnpersistAsync{T}"/> to change it.
+    /// </summary>
+    /// <remarks>Spark: persist</remarks>
+    public static Rdd<T> Persist<T>(this Rdd<T> source, StorageLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(level);
+        if (!source.StorageLevel.IsNone && source.StorageLevel != level)
+        {
+            throw new InvalidOperationException(
+                $"RDD {source.Id} ({source.CallSite}) is already persisted as {source.StorageLevel}; call UnpersistAsync before persisting it as {level}.");
+        }
+
+        source.StorageLevel = level;
+        return source;
+    }
+
+    /// <summary>Keeps the RDD's partitions in memory once computed (<see cref="StorageLevel.MemoryOnly"/>).</summary>
+    /// <remarks>Spark: cache</remarks>
+    public static Rdd<T> Cache<T>(this Rdd<T> source) => source.Persist(StorageLevel.MemoryOnly);
+
+    /// <summary>Stops keeping the RDD's partitions and drops the stored ones.</summary>
+    /// <remarks>Spark: unpersist</remarks>
+    public static Task UnpersistAsync<T>(this Rdd<T> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        source.StorageLevel = StorageLevel.None;
+        source.Context.Environment.BlockManager.RemoveRdd(source.Id);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,104 @@
+using Dataflow.Dependencies;
+using Dataflow.Storage;
+
+namespace Dataflow.Scheduling;
+
+internal sealed partial class DagScheduler
+{
+    /// <summary>
+    /// Where a partition of <paramref name="rdd"/> is cheapest to compute: the executor holding it (or, following
+    /// narrow dependencies, the nearest ancestor partition) in its block store, else the RDD's own preferred
+    /// locations (input splits). Walked with a stack, not recursion.
+    /// </summary>
+    internal IReadOnlyList<string> PreferredLocations(RddBase rdd, int partition)
+    {
+        var visited = new HashSet<(int, int)>();
+        var stack = new Stack<(RddBase Rdd, int Partition)>();
+        stack.Push((rdd, partition));
+        while (stack.Count > 0)
+        {
+            var (current, p) = stack.Pop();
+            if (!visited.Add((current.Id, p)))
+            {
+                continue;
+            }
+
+            if (IsStored(current, p))
+            {
+                return [_context.Environment.BlockManager.ExecutorId];
+            }
+
+            var own = current.GetPreferredLocations(current.Partitions[p]);
+            if (own.Count > 0)
+            {
+                return own;
+            }
+
+            foreach (var dependency in current.Dependencies)
+            {
+                if (dependency is NarrowDependency narrow)
+                {
+                    foreach (var parent in narrow.GetParents(p))
+                    {
+                        stack.Push((narrow.Rdd, parent));
+                    }
+                }
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>Whether every partition of a persisted RDD is stored, so its lineage need not run.</summary>
+    private bool IsFullyStored(RddBase rdd) =>
+        !rdd.StorageLevel.IsNone && _context.Environment.BlockManager.StoredPartitions(rdd.Id).Count == rdd.NumPartitions;
+
+    private bool IsStored(RddBase rdd, int partition) =>
+        !rdd.StorageLevel.IsNone && _context.Environment.BlockManager.Contains(new RddBlockId(rdd.Id, partition));
+
+    /// <summary>
+    /// The map stages whose output <paramref name="stage"/> still needs: those reachable through narrow dependencies
+    /// from its RDD, not passing through RDDs whose partitions are all stored, with output missing.
+    /// </summary>
+    private List<ShuffleMapStage> MissingParentStages(Stage stage)
+    {
+        var missing = new List<ShuffleMapStage>();
+        var visited = new HashSet<int>();
+        var stack = new Stack<RddBase>();
+        stack.Push(stage.Rdd);
+        while (stack.Count > 0)
+        {
+            var rdd = stack.Pop();
+            if (!visited.Add(rdd.Id) || IsFullyStored(rdd))
+            {
+                continue;
+            }
+
+            foreach (var dependency in rdd.Dependencies)
+            {
+                if (dependency is ShuffleDependency shuffle)
+                {
+                    if (!_mapOutputs.IsAvailable(shuffle.ShuffleId))
+                    {
+                        ShuffleMapStage parent;
+                        lock (_lock)
+                        {
+                            parent = _shuffleStages[shuffle.ShuffleId];
+                        }
+
+                        if (!missing.Contains(parent))
+                        {
+                            missing.Add(parent);
+                        }
+                    }
+                }
+                else
+                {
+                    stack.Push(dependency.Rdd);
+                }
+            }
+        }
+
+        return missing;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Collections.Concurrent;
+
+namespace Dataflow.Shared;
+
+/// <summary>An executor's copies of broadcast values, fetched once per executor and shared by its tasks.</summary>
+internal sealed class BroadcastStore
+{
+    private readonly ConcurrentDictionary<long, Lazy<object?>> _values = new();
+    private long _fetches;
+
+    /// <summary>How many times a value was fetched from the driver (once per broadcast unless unpersisted).</summary>
+    public long Fetches => Interlocked.Read(ref _fetches);
+
+    public object? GetOrFetch(long id, Func<object?> fetch) =>
+        _values.GetOrAdd(id, _ => new Lazy<object?>(() =>
+        {
+            Interlocked.Increment(ref _fetches);
+            return fetch();
+        })).Value;
+
+    public void Remove(long id) => _values.TryRemove(id, out _);
+}

@@ -1,0 +1,92 @@
+using Dataflow.Configuration;
+using Dataflow.Storage;
+
+namespace Dataflow.Tests.Storage;
+
+public sealed class CacheTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("MemoryOnly")]
+    [InlineData("MemoryAndDisk")]
+    [InlineData("DiskOnly")]
+    public async Task Persist_LaterJobsReadStoredPartitionsInsteadOfRecomputing(string levelName)
+    {
+        var level = levelName switch { "MemoryOnly" => StorageLevel.MemoryOnly, "MemoryAndDisk" => StorageLevel.MemoryAndDisk, _ => StorageLevel.DiskOnly };
+        await using var ctx = new DataflowContext("local[2]");
+        var computations = 0;
+        var rdd = ctx.Parallelize(Enumerable.Range(0, 1000), 5).Select(x =>
+        {
+            Interlocked.Increment(ref computations);
+            return (x, $"v{x}");
+        }).Persist(level);
+        Assert.Equal(1000, await rdd.CountAsync(Ct));
+        Assert.Equal(1000, computations);
+        var all = await rdd.Select(p => p.Item2).ToListAsync(Ct);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(x => $"v{x}"), all);
+        Assert.Equal(1000, computations);
+        Assert.Contains($"persisted {levelName}: 5/5 partitions stored", rdd.Explain(), StringComparison.Ordinal);
+        await rdd.UnpersistAsync();
+        Assert.Equal(1000, await rdd.CountAsync(Ct));
+        Assert.Equal(2000, computations);
+    }
+
+    [Fact]
+    public async Task MemoryAndDisk_OverBudget_EvictsToDiskAndStaysCorrect()
+    {
+        var options = new DataflowOptions { Master = "local[2]" };
+        options.Executor.Memory = ByteSize.FromKiB(400);
+        await using var ctx = new DataflowContext(options);
+        var computations = 0;
+        var a = ctx.Parallelize(Enumerable.Range(0, 20_000), 4).Select(x => { Interlocked.Increment(ref computations); return new string('a', 10) + x; })
+            .Persist(StorageLevel.MemoryAndDisk);
+        var b = ctx.Parallelize(Enumerable.Range(0, 20_000), 4).Select(x => { Interlocked.Increment(ref computations); return new string('b', 10) + x; })
+            .Persist(StorageLevel.MemoryAndDisk);
+        Assert.Equal(20_000, await a.CountAsync(Ct));
+        Assert.Equal(20_000, await b.CountAsync(Ct));
+        Assert.True(ctx.Environment.BlockManager.MemoryUsed <= ctx.Environment.BlockManager.MemoryBudget);
+        Assert.Equal(Enumerable.Range(0, 20_000).Select(x => "aaaaaaaaaa" + x), await a.ToListAsync(Ct));
+        Assert.Equal(Enumerable.Range(0, 20_000).Select(x => "bbbbbbbbbb" + x), await b.ToListAsync(Ct));
+        Assert.Equal(40_000, computations);
+    }
+
+    [Fact]
+    public async Task MemoryOnly_OverBudget_RecomputesWhatDidNotFit()
+    {
+        var options = new DataflowOptions { Master = "local[2]" };
+        options.Executor.Memory = ByteSize.FromKiB(100);
+        await using var ctx = new DataflowContext(options);
+        var computations = 0;
+        var rdd = ctx.Parallelize(Enumerable.Range(0, 50_000), 2).Select(x => { Interlocked.Increment(ref computations); return x.ToString(System.Globalization.CultureInfo.InvariantCulture); }).Cache();
+        Assert.Equal(50_000, await rdd.CountAsync(Ct));
+        Assert.Equal(50_000, await rdd.CountAsync(Ct));
+        Assert.Equal(100_000, computations);
+    }
+
+    [Fact]
+    public async Task Persist_ChangingLevelWithoutUnpersist_IsRejected()
+    {
+        await using var ctx = new DataflowContext("local[2]");
+        var rdd = ctx.Range(0, 10).Cache();
+        Assert.Same(rdd, rdd.Cache());
+        Assert.Throws<InvalidOperationException>(() => rdd.Persist(StorageLevel.DiskOnly));
+        await rdd.UnpersistAsync();
+        Assert.Same(rdd, rdd.Persist(StorageLevel.DiskOnly));
+    }
+
+    [Fact]
+    public async Task CachedShuffledRdd_LaterJobNeedsNoMapStage()
+    {
+        await using var ctx = new DataflowContext("local[2]");
+        var recorder = new Support.EventRecorder();
+        ctx.Listeners.Add(recorder);
+        var reduced = ctx.Range(0, 1000, 1, 4).Select(x => (x % 10, 1L)).ReduceByKey((a, b) => a + b, 3).Cache();
+        await reduced.CountAsync(Ct);
+        ctx.MapOutputs.UnregisterShuffle(0);
+        // The shuffle output is gone, but every partition is cached: the next job runs only its result stage.
+        Assert.Equal(1000, (await reduced.ToListAsync(Ct)).Sum(kv => kv.Item2));
+        await ctx.Listeners.FlushAsync();
+        Assert.Single(recorder.StagesRun(recorder.LastJobId));
+    }
+}
