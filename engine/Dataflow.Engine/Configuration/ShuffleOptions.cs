@@ -22,4 +22,11 @@ public sealed class ShuffleOptions
     /// <remarks>Spark: spark.shuffle.compress</remarks>
     [OptionDescription("Compress shuffle and spill files.")]
     public bool Compress { get; set; } = true;
+
+    /// <summary>
+    /// A reduce partition at least 5 times the median partition and at least this big is reported as skewed (a
+    /// warning naming the stage, partition and call site). Default 64m.
+    /// </summary>
+    [OptionDescription("Report reduce partitions of at least this size and 5x the median as skewed.")]
+    public ByteSize SkewWarningThreshold { get; set; } = ByteSize.FromMiB(64);
 }

@@ -27,13 +27,21 @@ public static partial class Rdd
     /// <remarks>Spark: cache</remarks>
     public static Rdd<T> Cache<T>(this Rdd<T> source) => source.Persist(StorageLevel.MemoryOnly);
 
-    /// <summary>Stops keeping the RDD's partitions and drops the stored ones.</summary>
+    /// <summary>
+    /// Stops keeping the RDD's partitions and drops the stored ones; for an RDD made by a shuffle, also deletes that
+    /// shuffle's files (a later job recomputes them from lineage if needed).
+    /// </summary>
     /// <remarks>Spark: unpersist</remarks>
     public static Task UnpersistAsync<T>(this Rdd<T> source)
     {
         ArgumentNullException.ThrowIfNull(source);
         source.StorageLevel = StorageLevel.None;
         source.Context.Environment.BlockManager.RemoveRdd(source.Id);
+        foreach (var shuffle in source.Dependencies.OfType<Dependencies.ShuffleDependency>())
+        {
+            source.Context.RemoveShuffle(shuffle.ShuffleId);
+        }
+
         return Task.CompletedTask;
     }
 }

@@ -39,6 +39,10 @@ internal sealed partial class DagScheduler
             text.AppendLine(inv, $"Stage {stage.Id}: shuffle map stage writing shuffle {stage.Dependency.ShuffleId} ({stage.Rdd.NumPartitions} partitions -> {stage.Dependency.Partitioner}){skipped}");
             AppendPipeline(text, stage.Rdd);
             AppendShuffleReads(text, stage.Parents);
+            if (PartitionSizeSummary(stage.Dependency.ShuffleId) is { } sizes)
+            {
+                text.AppendLine(inv, $"    {sizes}");
+            }
         }
 
         return text.ToString();

@@ -1,5 +1,6 @@
 using Dataflow.Execution;
 using Dataflow.Shuffle;
+using Microsoft.Extensions.Logging;
 
 namespace Dataflow.Scheduling;
 
@@ -62,15 +63,32 @@ internal sealed partial class DagScheduler
         _bus.Post(new JobStartEvent(_context.Now, job.Id, callSite, [.. Ancestors(stage).Select(s => s.Info(0, s.Rdd.NumPartitions)), stage.Info(0, targets.Count)]));
         try
         {
-            await RunMissingParentsAsync(stage, job).ConfigureAwait(false);
+            var remaining = new SortedSet<int>(targets);
             var handlerLock = new Lock();
-            await RunStageAsync(stage, job, targets, (p, value) =>
+            for (var attempt = 1; ; attempt++)
             {
-                lock (handlerLock)
+                await RunMissingParentsAsync(stage, job).ConfigureAwait(false);
+                try
                 {
-                    resultHandler(p, (TResult)value!);
+                    await RunStageAsync(stage, job, [.. remaining], (p, value) =>
+                    {
+                        lock (handlerLock)
+                        {
+                            // A partition's result is delivered once, even if its stage is resubmitted.
+                            if (remaining.Remove(p))
+                            {
+                                resultHandler(p, (TResult)value!);
+                            }
+                        }
+                    }, job.Cancellation.Token).ConfigureAwait(false);
+                    break;
                 }
-            }, job.Cancellation.Token).ConfigureAwait(false);
+                catch (StageFetchFailedException e) when (attempt < MaxStageAttemptsPerJob)
+                {
+                    _logger.LogWarning("Job {JobId}: {Message}; recomputing the lost map output and resubmitting {Count} partitions.",
+                        job.Id, e.Message, remaining.Count);
+                }
+            }
             _bus.Post(new JobEndEvent(_context.Now, job.Id, true, null));
         }
         catch (Exception e)
@@ -153,7 +171,16 @@ internal sealed partial class DagScheduler
             await Task.WhenAny(inFlight.Values).ConfigureAwait(false);
             foreach (var id in inFlight.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
             {
-                await inFlight[id].ConfigureAwait(false);
+                try
+                {
+                    await inFlight[id].ConfigureAwait(false);
+                }
+                catch (StageFetchFailedException e)
+                {
+                    // The stage's own input was lost; the next round recomputes it, then reruns this stage.
+                    _logger.LogWarning("Job {JobId}: {Message}; resubmitting.", job.Id, e.Message);
+                }
+
                 inFlight.Remove(id);
             }
         }
@@ -232,6 +259,7 @@ internal sealed partial class DagScheduler
             var missing = _mapOutputs.GetMissingPartitions(stage.Dependency.ShuffleId);
             await RunStageAsync(stage, owner, missing, (_, value) => _mapOutputs.RegisterMapOutput((MapStatus)value!), run.Cancellation.Token)
                 .ConfigureAwait(false);
+            ReportSkew(stage);
         }
         finally
         {

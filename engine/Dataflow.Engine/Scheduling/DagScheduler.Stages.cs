@@ -26,7 +26,8 @@ internal sealed partial class DagScheduler
         catch (Exception)
         {
             // Report the failure that caused the others' cancellation, not a cancellation.
-            var failure = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            var failures = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
+            var failure = failures.FirstOrDefault(e => e is JobFailedException) ?? failures.FirstOrDefault(e => e is not OperationCanceledException);
             _bus.Post(new StageCompletedEvent(_context.Now, jobId, info, totals, failure?.Message ?? "cancelled"));
             if (failure is not null)
             {
@@ -82,12 +83,35 @@ internal sealed partial class DagScheduler
                 return;
             }
 
+            if (result.Error is FetchFailedException fetchFailure)
+            {
+                // Not the task's fault: the map output it read is lost or corrupt. Forget it (so it is recomputed,
+                // never read again) and stop this stage attempt; the job resubmits the unfinished partitions.
+                ForgetMapOutput(fetchFailure);
+                await stageCancellation.CancelAsync().ConfigureAwait(false);
+                throw new StageFetchFailedException(stage.Id, fetchFailure);
+            }
+
             if (attempt + 1 >= _maxTaskFailures)
             {
                 var failure = new JobFailedException(jobId, stage.Id, partition, attempt, stage.CallSite, result.Error!);
                 await stageCancellation.CancelAsync().ConfigureAwait(false);
                 throw failure;
             }
+        }
+    }
+
+    private void ForgetMapOutput(FetchFailedException failure)
+    {
+        var block = failure.Block;
+        if (block.MapId >= 0)
+        {
+            _mapOutputs.RemoveMapOutput(block.ShuffleId, block.MapId);
+            _context.Environment.ShuffleManager.RemoveMapOutput(block.ShuffleId, block.MapId);
+        }
+        else if (failure.ExecutorId.Length > 0)
+        {
+            _mapOutputs.RemoveOutputsOnExecutor(failure.ExecutorId);
         }
     }
 }

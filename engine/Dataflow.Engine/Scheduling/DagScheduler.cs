@@ -1,6 +1,7 @@
 using Dataflow.Dependencies;
 using Dataflow.Partitioning;
 using Dataflow.Shuffle;
+using Microsoft.Extensions.Logging;
 
 namespace Dataflow.Scheduling;
 
@@ -21,6 +22,7 @@ internal sealed partial class DagScheduler
     private readonly MapOutputTracker _mapOutputs;
     private readonly ListenerBus _bus;
     private readonly int _maxTaskFailures;
+    private readonly ILogger _logger;
     private int _nextStageId;
     private int _nextJobId;
     private long _nextTaskId;
@@ -32,6 +34,7 @@ internal sealed partial class DagScheduler
         _mapOutputs = mapOutputs;
         _bus = bus;
         _maxTaskFailures = maxTaskFailures;
+        _logger = context.LoggerFactory.CreateLogger<DagScheduler>();
     }
 
     /// <summary>The shuffle dependencies reachable from <paramref name="rdd"/> through narrow dependencies only.</summary>

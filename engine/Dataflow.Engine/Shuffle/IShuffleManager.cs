@@ -16,6 +16,9 @@ internal interface IShuffleManager : IDisposable
     /// <summary>Opens one block for reading; <paramref name="status"/> says where it lives and how long it is.</summary>
     Stream OpenBlock(ShuffleBlockId block, MapStatus status);
 
+    /// <summary>Deletes one map task's output (it was found corrupt or incomplete), so that it is written anew.</summary>
+    void RemoveMapOutput(int shuffleId, int mapId);
+
     /// <summary>Deletes every file of a shuffle.</summary>
     void RemoveShuffle(int shuffleId);
 }

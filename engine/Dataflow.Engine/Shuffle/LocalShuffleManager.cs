@@ -54,6 +54,15 @@ internal sealed class LocalShuffleManager : IShuffleManager
         }
     }
 
+    public void RemoveMapOutput(int shuffleId, int mapId)
+    {
+        lock (_commitLock)
+        {
+            File.Delete(IndexPath(shuffleId, mapId));
+            File.Delete(DataPath(shuffleId, mapId));
+        }
+    }
+
     public void RemoveShuffle(int shuffleId)
     {
         if (!Directory.Exists(_directory))

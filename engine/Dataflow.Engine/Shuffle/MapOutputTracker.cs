@@ -108,6 +108,46 @@ internal sealed class MapOutputTracker
         }
     }
 
+    /// <summary>Forgets every output of a shuffle but keeps it registered: the next job that needs it recomputes it.</summary>
+    public void ClearOutputs(int shuffleId)
+    {
+        lock (_lock)
+        {
+            if (_outputs.TryGetValue(shuffleId, out var statuses))
+            {
+                Array.Clear(statuses);
+            }
+        }
+    }
+
+    /// <summary>The bytes each reduce partition receives, summed over the map outputs registered so far.</summary>
+    public long[]? ReducePartitionSizes(int shuffleId)
+    {
+        lock (_lock)
+        {
+            if (!_outputs.TryGetValue(shuffleId, out var statuses) || statuses.Length == 0 || statuses[0] is null)
+            {
+                return null;
+            }
+
+            var sizes = new long[statuses[0]!.BlockSizes.Length];
+            foreach (var status in statuses)
+            {
+                if (status is null)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < sizes.Length; i++)
+                {
+                    sizes[i] += status.BlockSizes[i];
+                }
+            }
+
+            return sizes;
+        }
+    }
+
     public void UnregisterShuffle(int shuffleId)
     {
         lock (_lock)

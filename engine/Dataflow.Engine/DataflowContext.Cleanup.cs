@@ -1,0 +1,24 @@
+namespace Dataflow;
+
+public sealed partial class DataflowContext
+{
+    /// <summary>
+    /// Deletes the files of every shuffle and forgets their outputs. Shuffles live until the context is disposed so
+    /// that later jobs can skip stages; call this in long-running drivers to reclaim the disk. A later job that needs
+    /// a removed shuffle recomputes it from lineage.
+    /// </summary>
+    public void CleanupShuffles()
+    {
+        foreach (var shuffleId in MapOutputs.ShuffleIds)
+        {
+            RemoveShuffle(shuffleId);
+        }
+    }
+
+    /// <summary>Deletes one shuffle's files and forgets its outputs.</summary>
+    internal void RemoveShuffle(int shuffleId)
+    {
+        MapOutputs.ClearOutputs(shuffleId);
+        _environment.ShuffleManager.RemoveShuffle(shuffleId);
+    }
+}
