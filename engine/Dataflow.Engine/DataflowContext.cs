@@ -25,6 +25,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
     private readonly ISchedulerBackend _backend;
     private readonly ExecutionEnvironment _environment;
     private readonly string _directory;
+    private readonly string _spillDirectory;
     private readonly TimeProvider _time;
     private int _nextRddId;
     private int _nextShuffleId;
@@ -63,12 +64,21 @@ public sealed partial class DataflowContext : IAsyncDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _directory = Path.Combine(Path.GetFullPath(Options.Shuffle.LocalDirectory), $"context-{System.Environment.ProcessId}-{Guid.NewGuid():N}");
+        // Spill files get a folder of the same name under SpillDirectory when it is set, so both are deleted whole.
+        _spillDirectory = Options.Shuffle.SpillDirectory is { } spill
+            ? Path.Combine(Path.GetFullPath(spill), Path.GetFileName(_directory))
+            : _directory;
         MapOutputs = new MapOutputTracker();
         _environment = new ExecutionEnvironment(
             "driver",
             new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
             MapOutputs,
-            new BlockManager("driver", Path.Combine(_directory, "blocks"), Options.Executor.Memory.Bytes / 2));
+            new BlockManager("driver", Path.Combine(_directory, "blocks"), Options.Executor.Memory.Bytes / 2))
+        {
+            Memory = new MemoryManager(Options.Executor.Memory.Bytes),
+            SpillDirectory = Path.Combine(_spillDirectory, "spill"),
+            Compress = Options.Shuffle.Compress,
+        };
         _backend = backendFactory?.Invoke(_environment) ?? new LocalBackend(Master.LocalThreads, _environment);
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
@@ -179,9 +189,12 @@ public sealed partial class DataflowContext : IAsyncDisposable
         await Listeners.DisposeAsync().ConfigureAwait(false);
         _environment.ShuffleManager.Dispose();
         _environment.BlockManager.Dispose();
-        if (Directory.Exists(_directory))
+        foreach (var directory in new[] { _directory, _spillDirectory })
         {
-            Directory.Delete(_directory, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 using Dataflow.Collections;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
-using Dataflow.Serialization;
 using Dataflow.Shuffle;
 
 namespace Dataflow.Dependencies;
@@ -43,69 +42,33 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
     /// <summary>The key order of each reduce partition, if sorted.</summary>
     public IComparer<TKey>? KeyOrdering { get; }
 
+    /// <summary>
+    /// Writes the partition through an <see cref="ExternalSorter{TKey, TItem}"/>: records (or, with map-side combine,
+    /// one combiner per key) are buffered within the task's memory, spilled as sorted runs when refused more, and
+    /// merged into one data file with a block per reduce partition.
+    /// </summary>
     internal override MapStatus RunMapTask(Partition partition, TaskContext context)
     {
         var records = InterruptibleEnumerable.Wrap(Parent.Iterator(partition, context), context.CancellationToken);
-        var numPartitions = Partitioner.NumPartitions;
-        using var output = context.Environment.ShuffleManager.CreateMapOutput(ShuffleId, partition.Index, context.TaskAttemptId, numPartitions);
+        using var output = context.Environment.ShuffleManager.CreateMapOutput(ShuffleId, partition.Index, context.TaskAttemptId, Partitioner.NumPartitions);
         if (MapSideCombine)
         {
-            var map = new CombineMap<TKey, TCombiner>();
             var aggregator = Aggregator!;
+            using var sorter = ExternalSorter<TKey, TCombiner>.ForShuffle(context, Partitioner, aggregator.MergeCombiners);
             foreach (var (key, value) in records)
             {
-                map.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
+                sorter.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
             }
 
-            WriteBuckets(Bucket(map.Entries(), numPartitions), output, context);
+            sorter.WritePartitioned(output);
         }
         else
         {
-            WriteBuckets(Bucket(records, numPartitions), output, context);
+            using var sorter = ExternalSorter<TKey, TValue>.ForShuffle(context, Partitioner, null);
+            sorter.InsertAll(records);
+            sorter.WritePartitioned(output);
         }
 
         return output.Commit();
-    }
-
-    private List<(TKey Key, T Value)>[] Bucket<T>(IEnumerable<(TKey Key, T Value)> records, int numPartitions)
-    {
-        var buckets = new List<(TKey Key, T Value)>[numPartitions];
-        for (var i = 0; i < numPartitions; i++)
-        {
-            buckets[i] = [];
-        }
-
-        var partitioner = Partitioner;
-        foreach (var record in records)
-        {
-            var p = partitioner.GetPartition(record.Key);
-            if ((uint)p >= (uint)numPartitions)
-            {
-                throw new InvalidOperationException($"{partitioner} returned partition {p} for key '{record.Key}', outside [0, {numPartitions}).");
-            }
-
-            buckets[p].Add(record);
-        }
-
-        return buckets;
-    }
-
-    private static void WriteBuckets<T>(List<(TKey Key, T Value)>[] buckets, IMapOutputWriter output, TaskContext context)
-    {
-        var writer = new RecordBatchWriter<(TKey Key, T Value)>(output.Stream);
-        for (var p = 0; p < buckets.Length; p++)
-        {
-            foreach (var record in buckets[p])
-            {
-                writer.Write(record);
-            }
-
-            writer.Flush();
-            output.EndPartition(p);
-            context.CancellationToken.ThrowIfCancellationRequested();
-        }
-
-        context.Metrics.ShuffleWriteBytes += writer.BytesWritten;
-        context.Metrics.ShuffleWriteRecords += writer.RecordsWritten;
     }
 }

@@ -20,4 +20,13 @@ internal sealed class ExecutionEnvironment(string executorId, IShuffleManager sh
     public BlockManager BlockManager { get; } = blockManager;
 
     public BroadcastStore Broadcasts { get; } = new();
+
+    /// <summary>The executor's execution-memory budget, shared by its tasks' sort buffers, maps and groups.</summary>
+    public MemoryManager Memory { get; init; } = new(long.MaxValue);
+
+    /// <summary>The directory under which each task attempt gets a directory for its spill files.</summary>
+    public string SpillDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "dataflow", "spill");
+
+    /// <summary>Whether shuffle blocks and spill files are LZ4-compressed (<c>Dataflow:Shuffle:Compress</c>).</summary>
+    public bool Compress { get; init; } = true;
 }

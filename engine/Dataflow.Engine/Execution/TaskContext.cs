@@ -1,4 +1,5 @@
 using Dataflow.Scheduling;
+using Dataflow.Storage;
 using Dataflow.Shared;
 
 namespace Dataflow.Execution;
@@ -21,6 +22,8 @@ public sealed class TaskContext
         Description = description;
         Environment = environment;
         CancellationToken = cancellationToken;
+        Memory = new TaskMemoryManager(environment.Memory, description.TaskId);
+        TempFiles = new TaskTempFiles(environment.SpillDirectory, description.TaskId);
     }
 
     /// <summary>The task attempt running on this thread, or <c>null</c> outside a task.</summary>
@@ -53,6 +56,12 @@ public sealed class TaskContext
     internal TaskDescription Description { get; }
 
     internal ExecutionEnvironment Environment { get; }
+
+    /// <summary>The execution memory of this attempt's sort buffers, maps and groups; released when it ends.</summary>
+    internal TaskMemoryManager Memory { get; }
+
+    /// <summary>This attempt's spill files; deleted when it ends.</summary>
+    internal TaskTempFiles TempFiles { get; }
 
     /// <summary>Registers a callback run when the attempt ends, successfully or not (in reverse order of registration).</summary>
     public void AddTaskCompletionListener(Action<TaskContext> callback)

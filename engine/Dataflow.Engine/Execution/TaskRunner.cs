@@ -26,7 +26,7 @@ internal static class TaskRunner
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            RunCallbacks(context, ref error);
+            EndTask(context, ref error);
             TaskContext.SetCurrent(previous);
             throw;
         }
@@ -35,7 +35,7 @@ internal static class TaskRunner
             error = e;
         }
 
-        RunCallbacks(context, ref error);
+        EndTask(context, ref error);
         TaskContext.SetCurrent(previous);
         context.Metrics.Duration = Stopwatch.GetElapsedTime(start);
         context.Metrics.GcTime = GC.GetTotalPauseDuration() - gcBefore;
@@ -43,6 +43,25 @@ internal static class TaskRunner
         {
             AccumulatorUpdates = error is null ? context.AccumulatorUpdates : [],
         };
+    }
+
+    /// <summary>
+    /// Runs the completion callbacks, then releases the attempt's execution memory and deletes its spill files, so
+    /// none outlives the task whatever its outcome; records the peak memory in the metrics.
+    /// </summary>
+    private static void EndTask(TaskContext context, ref Exception? error)
+    {
+        RunCallbacks(context, ref error);
+        context.Metrics.PeakExecutionMemory = Math.Max(context.Metrics.PeakExecutionMemory, context.Memory.Peak);
+        context.Memory.ReleaseAll();
+        try
+        {
+            context.TempFiles.DeleteAll();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error ??= new IOException($"Task {context.TaskAttemptId} could not delete its spill files in {context.TempFiles.Directory}: {e.Message}", e);
+        }
     }
 
     private static void RunCallbacks(TaskContext context, ref Exception? error)

@@ -62,12 +62,13 @@ public static partial class Rdd
         new(inputs[0].Rdd.Context, inputs, partitioner ?? DefaultPartitioner([.. inputs.Select(i => i.Rdd)]), callSite);
 
     /// <summary>A co-group's boxed values as a typed array (materialised, so the sequence can be enumerated repeatedly and serialised).</summary>
-    private static TValue[] Typed<TValue>(List<object?> values)
+    private static TValue[] Typed<TValue>(IReadOnlyCollection<object?> values)
     {
         var typed = new TValue[values.Count];
-        for (var i = 0; i < typed.Length; i++)
+        var i = 0;
+        foreach (var value in values)
         {
-            typed[i] = (TValue)values[i]!;
+            typed[i++] = (TValue)value!;
         }
 
         return typed;

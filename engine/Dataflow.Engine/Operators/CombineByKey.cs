@@ -48,17 +48,25 @@ public static partial class Rdd
 
     /// <summary>
     /// Groups the values of each key. No map-side combine (it would not shrink the data); prefer
-    /// <c>ReduceByKey</c>/<c>AggregateByKey</c> when the groups are only reduced afterwards.
+    /// <c>ReduceByKey</c>/<c>AggregateByKey</c> when the groups are only reduced afterwards. A key's values may exceed
+    /// the executor's memory: they spill to disk and are streamed back when the group is enumerated, which is possible
+    /// only inside the job (returning such a group from an action and enumerating it afterwards throws).
     /// </summary>
     /// <remarks>Spark: groupByKey</remarks>
     public static Rdd<(TKey Key, IEnumerable<TValue> Value)> GroupByKey<TKey, TValue>(this Rdd<(TKey Key, TValue Value)> source,
         Partitioner? partitioner = null, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
-        var aggregator = new Aggregator<TValue, IEnumerable<TValue>>(
-            static v => new List<TValue> { v },
-            static (group, v) => { ((List<TValue>)group).Add(v); return group; },
-            static (a, b) => { ((List<TValue>)a).AddRange(b); return a; });
-        return CombineByKeyCore(source, aggregator, partitioner, false, new CallSite(nameof(GroupByKey), callerFile, callerLine));
+        ArgumentNullException.ThrowIfNull(source);
+        var callSite = new CallSite(nameof(GroupByKey), callerFile, callerLine);
+        partitioner ??= DefaultPartitioner(source);
+        if (partitioner.Equals(source.Partitioner))
+        {
+            // Every key is already in its final partition: group in place, no shuffle.
+            return Narrow(source, (context, _, items) => HashGrouper.GroupByKey(context, items), true, callSite.Operation, callerFile, callerLine);
+        }
+
+        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, null);
+        return new GroupedRdd<TKey, TValue>(dependency, callSite);
     }
 
     /// <summary>As <see cref="GroupByKey{TKey, TValue}(Rdd{ValueTuple{TKey, TValue}}, Partitioner?, string, int)"/> into <paramref name="numPartitions"/> hash partitions.</summary>
@@ -94,22 +102,11 @@ public static partial class Rdd
         if (partitioner.Equals(source.Partitioner))
         {
             // Every key is already in its final partition: aggregate in place, no shuffle.
-            return Narrow(source, (_, _, items) => AggregateLocally(items, aggregator), true, callSite.Operation, callSite.File, callSite.Line);
+            return Narrow(source, (context, _, items) => ExternalAppendOnlyMap<TKey, TValue, TCombiner>.Aggregate(
+                context, items, aggregator.CreateCombiner, aggregator.MergeValue, aggregator.MergeCombiners), true, callSite.Operation, callSite.File, callSite.Line);
         }
 
         var dependency = new ShuffleDependency<TKey, TValue, TCombiner>(source, partitioner, aggregator, mapSideCombine, null);
         return new ShuffledRdd<TKey, TValue, TCombiner>(dependency, callSite);
-    }
-
-    private static IEnumerable<(TKey Key, TCombiner Value)> AggregateLocally<TKey, TValue, TCombiner>(
-        IEnumerable<(TKey Key, TValue Value)> items, Aggregator<TValue, TCombiner> aggregator)
-    {
-        var map = new CombineMap<TKey, TCombiner>();
-        foreach (var (key, value) in items)
-        {
-            map.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
-        }
-
-        return map.Entries();
     }
 }

@@ -35,7 +35,7 @@ public static partial class Rdd
     }
 
     private static IEnumerable<TResult> GroupJoinRows<TKey, TOuter, TInner, TResult>(
-        IEnumerable<(TKey Key, List<object?>[] Groups)> groups, Func<TOuter, IEnumerable<TInner>, TResult> resultSelector)
+        IEnumerable<(TKey Key, IReadOnlyCollection<object?>[] Groups)> groups, Func<TOuter, IEnumerable<TInner>, TResult> resultSelector)
     {
         foreach (var (_, lists) in groups)
         {

@@ -33,7 +33,7 @@ public static partial class Rdd
         left.Join(right, new HashPartitioner(numPartitions), callerFile, callerLine);
 
     private static IEnumerable<(TKey Key, (TLeft Left, TRight Right) Value)> JoinPairs<TKey, TLeft, TRight>(
-        IEnumerable<(TKey Key, List<object?>[] Groups)> groups)
+        IEnumerable<(TKey Key, IReadOnlyCollection<object?>[] Groups)> groups)
     {
         foreach (var (key, lists) in groups)
         {

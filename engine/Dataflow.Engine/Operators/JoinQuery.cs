@@ -36,7 +36,7 @@ public static partial class Rdd
     }
 
     private static IEnumerable<TResult> JoinRows<TKey, TOuter, TInner, TResult>(
-        IEnumerable<(TKey Key, List<object?>[] Groups)> groups, Func<TOuter, TInner, TResult> resultSelector)
+        IEnumerable<(TKey Key, IReadOnlyCollection<object?>[] Groups)> groups, Func<TOuter, TInner, TResult> resultSelector)
     {
         foreach (var (_, lists) in groups)
         {

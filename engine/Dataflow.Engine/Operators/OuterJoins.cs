@@ -78,7 +78,7 @@ public static partial class Rdd
     }
 
     private static IEnumerable<(TKey Key, TResult Value)> OuterJoinRows<TKey, TLeft, TRight, TResult>(
-        IEnumerable<(TKey Key, List<object?>[] Groups)> groups, bool keepUnmatchedLeft, bool keepUnmatchedRight,
+        IEnumerable<(TKey Key, IReadOnlyCollection<object?>[] Groups)> groups, bool keepUnmatchedLeft, bool keepUnmatchedRight,
         Func<Optional<TLeft>, Optional<TRight>, TResult> shape)
     {
         foreach (var (key, lists) in groups)

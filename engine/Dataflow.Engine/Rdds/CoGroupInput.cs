@@ -1,3 +1,4 @@
+using Dataflow.Collections;
 using Dataflow.Dependencies;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
@@ -7,7 +8,8 @@ namespace Dataflow.Rdds;
 
 /// <summary>
 /// One input of a <see cref="CoGroupedRdd{TKey}"/>, keeping the input's value type: it decides whether the input
-/// needs a shuffle (not when it is already partitioned like the result) and reads its records for a partition.
+/// needs a shuffle (not when it is already partitioned like the result) and reads its records for a partition,
+/// sorted by key hash so the co-group can take one key at a time.
 /// </summary>
 internal abstract class CoGroupInput<TKey>
 {
@@ -15,8 +17,8 @@ internal abstract class CoGroupInput<TKey>
 
     public abstract Dependency CreateDependency(Partitioner partitioner);
 
-    /// <summary>Adds the records of result partition <paramref name="split"/> to <paramref name="sink"/>.</summary>
-    public abstract void Read(Dependency dependency, Partition split, TaskContext context, Action<TKey, object?> sink);
+    /// <summary>The records of result partition <paramref name="split"/>, sorted by key hash within the task's memory.</summary>
+    public abstract GroupSource<TKey> OpenSorted(Dependency dependency, Partition split, TaskContext context);
 }
 
 /// <inheritdoc />
@@ -29,14 +31,11 @@ internal sealed class CoGroupInput<TKey, TValue>(Rdd<(TKey Key, TValue Value)> r
             ? new OneToOneDependency(rdd)
             : new ShuffleDependency<TKey, TValue, TValue>(rdd, partitioner, aggregator: null, mapSideCombine: false, keyOrdering: null);
 
-    public override void Read(Dependency dependency, Partition split, TaskContext context, Action<TKey, object?> sink)
+    public override GroupSource<TKey> OpenSorted(Dependency dependency, Partition split, TaskContext context)
     {
         var records = dependency is ShuffleDependency shuffle
             ? ShuffleReader.Read<(TKey Key, TValue Value)>(context, shuffle.ShuffleId, split.Index)
             : rdd.Iterator(rdd.Partitions[split.Index], context);
-        foreach (var (key, value) in records)
-        {
-            sink(key, value);
-        }
+        return GroupSource<TKey, TValue>.Sort(context, records);
     }
 }

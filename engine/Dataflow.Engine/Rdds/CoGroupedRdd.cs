@@ -9,8 +9,14 @@ namespace Dataflow.Rdds;
 /// For each key, the values of every input grouped per input: the primitive under joins and co-groups. Inputs
 /// already partitioned by the result's partitioner are read narrowly; the others are shuffled.
 /// </summary>
-/// <remarks>Spark: CoGroupedRDD</remarks>
-internal sealed class CoGroupedRdd<TKey> : Rdd<(TKey Key, List<object?>[] Groups)>
+/// <remarks>
+/// <para>Bounded memory: each input is sorted by key hash within the task's memory (spilling runs), then keys are
+/// taken one at a time (<see cref="HashGrouper"/>); a key's values that outgrow memory spill to a file of their own
+/// and are streamed back whenever the group is enumerated. Such a spilled group can be enumerated any number of
+/// times, but only while the task runs: consume groups inside the job rather than returning them from an action.</para>
+/// <para>Spark: CoGroupedRDD</para>
+/// </remarks>
+internal sealed class CoGroupedRdd<TKey> : Rdd<(TKey Key, IReadOnlyCollection<object?>[] Groups)>
 {
     private readonly CoGroupInput<TKey>[] _inputs;
     private readonly Partitioner _partitioner;
@@ -26,28 +32,25 @@ internal sealed class CoGroupedRdd<TKey> : Rdd<(TKey Key, List<object?>[] Groups
 
     protected override Partition[] GetPartitions() => ShufflePartitions.Create(_partitioner.NumPartitions);
 
-    protected internal override IEnumerable<(TKey Key, List<object?>[] Groups)> Compute(Partition split, TaskContext context)
+    protected internal override IEnumerable<(TKey Key, IReadOnlyCollection<object?>[] Groups)> Compute(Partition split, TaskContext context)
     {
-        var groups = new CombineMap<TKey, List<object?>[]>();
-        var count = _inputs.Length;
-        for (var i = 0; i < count; i++)
+        var sources = new List<GroupSource<TKey>>(_inputs.Length);
+        try
         {
-            var input = i;
-            _inputs[i].Read(Dependencies[i], split, context, (key, value) =>
-                groups.GetOrAdd(key, () => NewGroups(count))[input].Add(value));
+            for (var i = 0; i < _inputs.Length; i++)
+            {
+                sources.Add(_inputs[i].OpenSorted(Dependencies[i], split, context));
+            }
+        }
+        catch
+        {
+            sources.ForEach(static s => s.Dispose());
+            throw;
         }
 
-        return groups.Entries();
-    }
-
-    private static List<object?>[] NewGroups(int count)
-    {
-        var lists = new List<object?>[count];
-        for (var i = 0; i < count; i++)
+        foreach (var entry in HashGrouper.Group(sources))
         {
-            lists[i] = [];
+            yield return (entry.Key, entry.Boxed());
         }
-
-        return lists;
     }
 }

@@ -1,3 +1,6 @@
+using Dataflow.Collections;
+using Dataflow.Execution;
+
 namespace Dataflow.Rdds;
 
 /// <summary>Helpers shared by the reduce sides.</summary>
@@ -14,11 +17,25 @@ internal static class ShufflePartitions
         return partitions;
     }
 
+    /// <summary>
+    /// The records sorted by key within the running task's memory (<see cref="ExternalSorter{TKey, TItem}"/>: sorted
+    /// runs spilled when refused memory, then a k-way merge). Lazy; needs <see cref="TaskContext.Current"/>.
+    /// </summary>
     public static IEnumerable<(TKey Key, TValue Value)> SortByKey<TKey, TValue>(IEnumerable<(TKey Key, TValue Value)> records, IComparer<TKey> ordering)
     {
-        var list = records.ToList();
-        var keyComparer = Comparer<(TKey Key, TValue Value)>.Create((a, b) => ordering.Compare(a.Key, b.Key));
-        list.Sort(keyComparer);
-        return list;
+        var context = TaskContext.Current
+            ?? throw new InvalidOperationException("Sorting a partition runs inside a task; TaskContext.Current is not set.");
+        return SortByKey(context, records, ordering);
+    }
+
+    /// <inheritdoc cref="SortByKey{TKey, TValue}(IEnumerable{ValueTuple{TKey, TValue}}, IComparer{TKey})"/>
+    public static IEnumerable<(TKey Key, TValue Value)> SortByKey<TKey, TValue>(TaskContext context, IEnumerable<(TKey Key, TValue Value)> records, IComparer<TKey> ordering)
+    {
+        using var sorter = ExternalSorter<TKey, TValue>.ForOrdering(context, ordering);
+        sorter.InsertAll(InterruptibleEnumerable.Wrap(records, context.CancellationToken));
+        foreach (var record in sorter.Iterator())
+        {
+            yield return record;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Dataflow.Collections;
 using Dataflow.Dependencies;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
@@ -5,7 +6,10 @@ using Dataflow.Shuffle;
 
 namespace Dataflow.Rdds;
 
-/// <summary>The reduce side of an aggregating shuffle: merges values or map-side combiners by key.</summary>
+/// <summary>
+/// The reduce side of an aggregating shuffle: merges values or map-side combiners by key in an
+/// <see cref="ExternalAppendOnlyMap{TKey, TValue, TCombiner}"/>, which spills when the task's memory runs out.
+/// </summary>
 internal sealed class ShuffledRdd<TKey, TValue, TCombiner> : Rdd<(TKey Key, TCombiner Value)>
 {
     private readonly ShuffleDependency<TKey, TValue, TCombiner> _dependency;
@@ -28,22 +32,13 @@ internal sealed class ShuffledRdd<TKey, TValue, TCombiner> : Rdd<(TKey Key, TCom
     protected internal override IEnumerable<(TKey Key, TCombiner Value)> Compute(Partition split, TaskContext context)
     {
         var aggregator = _dependency.Aggregator!;
-        var map = new Collections.CombineMap<TKey, TCombiner>();
-        if (_dependency.MapSideCombine)
-        {
-            foreach (var (key, combiner) in ShuffleReader.Read<(TKey Key, TCombiner Value)>(context, _dependency.ShuffleId, split.Index))
-            {
-                map.Combine(key, combiner, static c => c, aggregator.MergeCombiners);
-            }
-        }
-        else
-        {
-            foreach (var (key, value) in ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index))
-            {
-                map.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
-            }
-        }
-
-        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(map.Entries(), ordering) : map.Entries();
+        var aggregated = _dependency.MapSideCombine
+            ? ExternalAppendOnlyMap<TKey, TCombiner, TCombiner>.Aggregate(context,
+                ShuffleReader.Read<(TKey Key, TCombiner Value)>(context, _dependency.ShuffleId, split.Index),
+                static c => c, aggregator.MergeCombiners, aggregator.MergeCombiners)
+            : ExternalAppendOnlyMap<TKey, TValue, TCombiner>.Aggregate(context,
+                ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index),
+                aggregator.CreateCombiner, aggregator.MergeValue, aggregator.MergeCombiners);
+        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(context, aggregated, ordering) : aggregated;
     }
 }

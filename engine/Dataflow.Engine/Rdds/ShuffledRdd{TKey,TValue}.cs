@@ -5,7 +5,10 @@ using Dataflow.Shuffle;
 
 namespace Dataflow.Rdds;
 
-/// <summary>The reduce side of a shuffle that moves records unchanged (optionally sorted by key within each partition).</summary>
+/// <summary>
+/// The reduce side of a shuffle that moves records unchanged; with a key ordering, each partition is sorted within
+/// the task's memory (spilled runs merged k ways).
+/// </summary>
 internal sealed class ShuffledRdd<TKey, TValue> : Rdd<(TKey Key, TValue Value)>
 {
     private readonly ShuffleDependency<TKey, TValue, TValue> _dependency;
@@ -20,6 +23,6 @@ internal sealed class ShuffledRdd<TKey, TValue> : Rdd<(TKey Key, TValue Value)>
     protected internal override IEnumerable<(TKey Key, TValue Value)> Compute(Partition split, TaskContext context)
     {
         var records = ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index);
-        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(records, ordering) : records;
+        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(context, records, ordering) : records;
     }
 }

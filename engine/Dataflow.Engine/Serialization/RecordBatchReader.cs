@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using MessagePack;
 
 namespace Dataflow.Serialization;
@@ -8,46 +6,57 @@ namespace Dataflow.Serialization;
 internal static class RecordBatchReader
 {
     /// <summary>
-    /// Yields the records of <paramref name="length"/> bytes of frames from <paramref name="input"/>;
-    /// <paramref name="onFrame"/> is told the bytes and records of each frame (for metrics).
+    /// Yields the records of <paramref name="length"/> bytes of frames from <paramref name="input"/>, one frame's
+    /// bytes in memory at a time (records are decoded one by one from it); <paramref name="onFrame"/> is told the
+    /// stored bytes and records of each frame (for metrics).
     /// </summary>
+    /// <exception cref="InvalidDataException">A frame is corrupt or truncated, or the frames do not add up to
+    /// <paramref name="length"/>; the message names <paramref name="source"/>.</exception>
     public static IEnumerable<T> Read<T>(Stream input, long length, string source, Action<long, long>? onFrame = null)
     {
         var formatter = RecordSerializer.Formatter<T>();
-        var header = new byte[8];
         long consumed = 0;
         while (consumed < length)
         {
-            input.ReadExactly(header);
-            var bytes = BinaryPrimitives.ReadInt32LittleEndian(header);
-            var count = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4));
-            if (bytes < 0 || count < 0 || consumed + 8 + bytes > length)
+            if (!FrameCodec.TryRead(input, source, consumed, out var frame))
             {
-                throw new InvalidDataException($"Corrupt record frame in {source} at byte {consumed}: length {bytes}, count {count}.");
+                throw new InvalidDataException($"Corrupt data in {source}: truncated after {consumed} of {length} bytes.");
             }
 
-            var payload = ArrayPool<byte>.Shared.Rent(bytes);
-            try
+            using (frame)
             {
-                input.ReadExactly(payload, 0, bytes);
-                var records = new T[count];
-                var reader = new MessagePackReader(new ReadOnlyMemory<byte>(payload, 0, bytes));
-                for (var i = 0; i < count; i++)
+                consumed += frame.StoredBytes;
+                if (consumed > length)
                 {
-                    records[i] = formatter.Deserialize(ref reader, RecordSerializer.Options);
+                    throw new InvalidDataException($"Corrupt data in {source}: a frame ends at byte {consumed}, past the block's {length} bytes.");
                 }
 
-                consumed += 8 + bytes;
-                onFrame?.Invoke(8 + bytes, count);
-                foreach (var record in records)
+                onFrame?.Invoke(frame.StoredBytes, frame.Count);
+                var offset = 0;
+                for (var i = 0; i < frame.Count; i++)
                 {
-                    yield return record;
+                    yield return Decode(formatter, frame, ref offset, source);
                 }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(payload);
+
+                if (offset != frame.Length)
+                {
+                    throw new InvalidDataException($"Corrupt data in {source}: a frame holds {frame.Length} bytes but its {frame.Count} records use {offset}.");
+                }
             }
         }
+    }
+
+    // A MessagePackReader is a ref struct and cannot live across a yield, so each record gets one over the rest of the frame.
+    private static T Decode<T>(MessagePack.Formatters.IMessagePackFormatter<T> formatter, FrameCodec.Frame frame, ref int offset, string source)
+    {
+        if (offset >= frame.Length)
+        {
+            throw new InvalidDataException($"Corrupt data in {source}: a frame claims {frame.Count} records but ends early.");
+        }
+
+        var reader = new MessagePackReader(frame.Payload[offset..]);
+        var record = formatter.Deserialize(ref reader, RecordSerializer.Options);
+        offset += (int)reader.Consumed;
+        return record;
     }
 }

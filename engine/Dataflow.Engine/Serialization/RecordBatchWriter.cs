@@ -1,27 +1,31 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using MessagePack;
 using MessagePack.Formatters;
 
 namespace Dataflow.Serialization;
 
 /// <summary>
-/// Writes records to a stream as frames: <c>[int32 payload bytes][int32 record count][MessagePack records]</c>.
-/// Frames are cut at about <see cref="TargetFrameBytes"/> so readers stream in bounded memory.
+/// Writes records to a stream as frames of MessagePack records (<see cref="FrameCodec"/>: LZ4 when
+/// <c>compress</c>, a checksum always). Frames are cut at about <see cref="TargetFrameBytes"/> of serialised records
+/// so readers stream in bounded memory.
 /// </summary>
 internal sealed class RecordBatchWriter<T>
 {
     public const int TargetFrameBytes = 64 * 1024;
-    private const int HeaderBytes = 8;
 
     private readonly Stream _output;
+    private readonly bool _compress;
     private readonly IMessagePackFormatter<T> _formatter = RecordSerializer.Formatter<T>();
     private readonly ArrayBufferWriter<byte> _buffer = new(TargetFrameBytes + 1024);
     private int _count;
 
-    public RecordBatchWriter(Stream output) => _output = output;
+    public RecordBatchWriter(Stream output, bool compress = false)
+    {
+        _output = output;
+        _compress = compress;
+    }
 
-    /// <summary>Bytes written to the stream so far (frames flushed).</summary>
+    /// <summary>Bytes written to the stream so far (frames flushed, as stored: headers and compressed payloads).</summary>
     public long BytesWritten { get; private set; }
 
     public long RecordsWritten { get; private set; }
@@ -50,12 +54,7 @@ internal sealed class RecordBatchWriter<T>
 
     private void FlushFrame()
     {
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        BinaryPrimitives.WriteInt32LittleEndian(header, _buffer.WrittenCount);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], _count);
-        _output.Write(header);
-        _output.Write(_buffer.WrittenSpan);
-        BytesWritten += HeaderBytes + _buffer.WrittenCount;
+        BytesWritten += FrameCodec.Write(_output, _buffer.WrittenSpan, _count, _compress);
         _buffer.ResetWrittenCount();
         _count = 0;
     }

@@ -3,7 +3,12 @@ using Dataflow.Serialization;
 
 namespace Dataflow.Shuffle;
 
-/// <summary>Reads one reduce partition of a shuffle: the matching block of every map output, as records.</summary>
+/// <summary>
+/// Reads one reduce partition of a shuffle: the matching block of every map output, as records. Every frame's
+/// checksum is verified before its records are used; a missing, truncated or corrupt block raises
+/// <see cref="FetchFailedException"/> naming it, so the scheduler can recompute the map output. Corrupt data is
+/// never returned.
+/// </summary>
 internal static class ShuffleReader
 {
     public static IEnumerable<T> Read<T>(TaskContext context, int shuffleId, int reduceId)
@@ -20,14 +25,27 @@ internal static class ShuffleReader
 
             var block = new ShuffleBlockId(shuffleId, status.MapId, reduceId);
             using var stream = context.Environment.ShuffleManager.OpenBlock(block, status);
-            var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
+            using var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
             {
                 metrics.ShuffleReadBytes += bytes;
                 metrics.ShuffleReadRecords += count;
-            });
-            foreach (var record in records)
+            }).GetEnumerator();
+            while (true)
             {
-                yield return record;
+                // C# has no yield inside a try with a catch, so the block's records are pulled here and yielded below.
+                try
+                {
+                    if (!records.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    throw new FetchFailedException(block, status.ExecutorId, e.Message, e);
+                }
+
+                yield return records.Current;
             }
         }
     }

@@ -1,0 +1,240 @@
+using System.Runtime.InteropServices;
+using Dataflow.Serialization;
+using Dataflow.Shuffle;
+
+namespace Dataflow.Collections;
+
+internal sealed partial class ExternalSorter<TKey, TItem>
+{
+    /// <summary>Adds every record (a sorter that does not combine).</summary>
+    public void InsertAll(IEnumerable<(TKey Key, TItem Value)> records)
+    {
+        foreach (var (key, item) in records)
+        {
+            Insert(key, item);
+        }
+    }
+
+    /// <summary>
+    /// The sorted (and combined) records of a one-partition sorter. Read once; the sorter disposes itself when the
+    /// enumeration ends or is abandoned.
+    /// </summary>
+    public IEnumerable<(TKey Key, TItem Value)> Iterator()
+    {
+        try
+        {
+            foreach (var (_, key, item) in Merged())
+            {
+                yield return (key, item);
+            }
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes every partition's block to <paramref name="output"/> in partition order (empty blocks included) and
+    /// disposes the sorter.
+    /// </summary>
+    public void WritePartitioned(IMapOutputWriter output)
+    {
+        try
+        {
+            var writer = new RecordBatchWriter<(TKey Key, TItem Value)>(output.Stream, Context.Environment.Compress);
+            var token = Context.CancellationToken;
+            var next = 0;
+            var written = 0;
+            foreach (var (partition, key, item) in Merged())
+            {
+                while (next < partition)
+                {
+                    writer.Flush();
+                    output.EndPartition(next++);
+                }
+
+                writer.Write((key, item));
+                if ((++written & 4095) == 0)
+                {
+                    token.ThrowIfCancellationRequested();
+                }
+            }
+
+            while (next < NumPartitions)
+            {
+                writer.Flush();
+                output.EndPartition(next++);
+            }
+
+            Context.Metrics.ShuffleWriteBytes += writer.BytesWritten;
+            Context.Metrics.ShuffleWriteRecords += writer.RecordsWritten;
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    private IEnumerable<(int Partition, TKey Key, TItem Value)> Merged()
+    {
+        if (_consumed)
+        {
+            throw new InvalidOperationException("The sorter was already read.");
+        }
+
+        _consumed = true;
+        if (_runs.Count == 0)
+        {
+            // Everything fit: sorted in place and read from memory, which stays reserved until the records are
+            // consumed, unless a later operator of the task needs it (SpillOnRequest).
+            _reading = DrainSorted(forMerge: false);
+            _readIndex = 0;
+            return ReadInMemory();
+        }
+
+        // Spill the rest too, so merging holds one frame per run instead of a sorted copy of the buffer.
+        Spill();
+        while (_runs.Count > MaxMergeFanIn)
+        {
+            var batch = _runs.GetRange(0, MaxMergeFanIn);
+            _runs.RemoveRange(0, MaxMergeFanIn);
+            var merged = SpillRun<(int, TKey, TItem)>.Write(Context, _name, MergeRuns(batch));
+            foreach (var run in batch)
+            {
+                run.Delete();
+            }
+
+            _runs.Add(merged);
+            SpilledBytes += merged.Bytes;
+            RecordSpill(merged.Bytes);
+        }
+
+        return MergeRuns(_runs);
+    }
+
+    private IEnumerable<(int Partition, TKey Key, TItem Value)> MergeRuns(IReadOnlyList<SpillRun<(int Partition, TKey Key, TItem Value)>> runs)
+    {
+        var sources = new List<IEnumerable<(long SortKey, (int Partition, TKey Key, TItem Value) Record)>>(runs.Count);
+        foreach (var run in runs)
+        {
+            sources.Add(run.Read().Select(record => (SortKey(record), record)));
+        }
+
+        var merged = KWayMerge.Merge(sources, new MergeComparer(_keyOrdering));
+        return Combining ? CombineAdjacent(merged) : merged.Select(static x => x.Record);
+    }
+
+    /// <summary>Merges the combiners of equal keys, which are adjacent (same partition and hash) in the merged runs.</summary>
+    private IEnumerable<(int Partition, TKey Key, TItem Value)> CombineAdjacent(IEnumerable<(long SortKey, (int Partition, TKey Key, TItem Value) Record)> merged)
+    {
+        var merge = _mergeCombiners!;
+        var comparer = EqualityComparer<TKey>.Default;
+        var pending = new List<(int Partition, TKey Key, TItem Value)>();
+        long current = 0;
+        foreach (var (sortKey, record) in merged)
+        {
+            if (sortKey != current && pending.Count > 0)
+            {
+                foreach (var done in pending)
+                {
+                    yield return done;
+                }
+
+                pending.Clear();
+            }
+
+            current = sortKey;
+            var span = CollectionsMarshal.AsSpan(pending);
+            var found = false;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (comparer.Equals(span[i].Key, record.Key))
+                {
+                    span[i].Value = merge(span[i].Value, record.Value);
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                pending.Add(record);
+            }
+        }
+
+        foreach (var done in pending)
+        {
+            yield return done;
+        }
+    }
+
+    /// <summary>
+    /// Empties the in-memory structure into a list sorted by partition, then by key when ordering, or by hash for a
+    /// run to merge (<paramref name="forMerge"/>) and for grouping; a combining sorter's final records need no hash
+    /// order, and a one-partition one then no sort at all.
+    /// </summary>
+    private List<(int Partition, TKey Key, TItem Value)> DrainSorted(bool forMerge)
+    {
+        List<(int Partition, TKey Key, TItem Value)> records;
+        if (Combining)
+        {
+            records = new List<(int, TKey, TItem)>(InMemoryCount);
+            if (_hasNull)
+            {
+                records.Add((PartitionOf(default!), default!, _nullItem));
+            }
+
+            foreach (var (key, item) in _map)
+            {
+                records.Add((PartitionOf(key), key, item));
+            }
+
+            _map = [];
+            _hasNull = false;
+            _nullItem = default!;
+        }
+        else
+        {
+            records = _buffer;
+            _buffer = [];
+        }
+
+        var span = CollectionsMarshal.AsSpan(records);
+        if (_order == SortOrder.Key)
+        {
+            var ordering = _keyOrdering!;
+            span.Sort((x, y) => x.Partition != y.Partition ? x.Partition.CompareTo(y.Partition) : ordering.Compare(x.Key, y.Key));
+        }
+        else
+        {
+            var byHash = _order == SortOrder.Hash && (forMerge || !Combining);
+            if (!byHash && NumPartitions == 1)
+            {
+                return records;
+            }
+
+            var keys = new long[span.Length];
+            for (var i = 0; i < span.Length; i++)
+            {
+                keys[i] = byHash ? SortKey(span[i]) : span[i].Partition;
+            }
+
+            keys.AsSpan().Sort(span);
+        }
+
+        return records;
+    }
+
+    private long SortKey((int Partition, TKey Key, TItem Value) record) =>
+        ((long)record.Partition << 32) | (_order == SortOrder.Hash ? (uint)HashOf(record.Key) : 0u);
+
+    private sealed class MergeComparer(IComparer<TKey>? ordering) : IComparer<(long SortKey, (int Partition, TKey Key, TItem Value) Record)>
+    {
+        public int Compare((long SortKey, (int Partition, TKey Key, TItem Value) Record) x, (long SortKey, (int Partition, TKey Key, TItem Value) Record) y)
+        {
+            var c = x.SortKey.CompareTo(y.SortKey);
+            return c != 0 || ordering is null ? c : ordering.Compare(x.Record.Key, y.Record.Key);
+        }
+    }
+}

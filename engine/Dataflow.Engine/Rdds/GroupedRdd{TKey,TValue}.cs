@@ -1,0 +1,27 @@
+using Dataflow.Collections;
+using Dataflow.Dependencies;
+using Dataflow.Execution;
+using Dataflow.Partitioning;
+using Dataflow.Shuffle;
+
+namespace Dataflow.Rdds;
+
+/// <summary>
+/// The reduce side of <c>GroupByKey</c>: the shuffled records are sorted by key hash within the task's memory and
+/// grouped one key at a time, so a key's values may exceed memory (they spill to a file and are streamed back when
+/// the group is enumerated, as often as needed, while the task runs).
+/// </summary>
+internal sealed class GroupedRdd<TKey, TValue> : Rdd<(TKey Key, IEnumerable<TValue> Value)>
+{
+    private readonly ShuffleDependency<TKey, TValue, TValue> _dependency;
+
+    public GroupedRdd(ShuffleDependency<TKey, TValue, TValue> dependency, CallSite callSite)
+        : base(dependency.Rdd.Context, [dependency], callSite) => _dependency = dependency;
+
+    public override Partitioner Partitioner => _dependency.Partitioner;
+
+    protected override Partition[] GetPartitions() => ShufflePartitions.Create(_dependency.Partitioner.NumPartitions);
+
+    protected internal override IEnumerable<(TKey Key, IEnumerable<TValue> Value)> Compute(Partition split, TaskContext context) =>
+        HashGrouper.GroupByKey(context, ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index));
+}
