@@ -69,13 +69,14 @@ public sealed partial class DataflowContext : IAsyncDisposable
             ? Path.Combine(Path.GetFullPath(spill), Path.GetFileName(_directory))
             : _directory;
         MapOutputs = new MapOutputTracker();
+        var memory = new MemoryManager(Options.Executor.Memory.Bytes);
         _environment = new ExecutionEnvironment(
             "driver",
             new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
             MapOutputs,
-            new BlockManager("driver", Path.Combine(_directory, "blocks"), Options.Executor.Memory.Bytes / 2))
+            new BlockManager("driver", Path.Combine(_directory, "blocks"), memory))
         {
-            Memory = new MemoryManager(Options.Executor.Memory.Bytes),
+            Memory = memory,
             SpillDirectory = Path.Combine(_spillDirectory, "spill"),
             Compress = Options.Shuffle.Compress,
         };

@@ -4,12 +4,14 @@ using Dataflow.Serialization;
 namespace Dataflow.Storage;
 
 /// <summary>
-/// An executor's store of persisted RDD partitions: a memory store (objects, least-recently-used eviction within
-/// the storage budget) and a disk store (serialised record frames, one file per block). The first task that needs
-/// a block computes and stores it; tasks that need it meanwhile wait and then read it, so a block is computed once.
+/// An executor's store of persisted RDD partitions: a memory store (objects, least-recently-used eviction) and a
+/// disk store (serialised record frames, one file per block). Memory comes from the executor's unified
+/// <see cref="MemoryManager"/>: cached blocks use what execution leaves free, and execution may evict them
+/// (<see cref="IStorageEvictor"/>), never the reverse. The first task that needs a block computes and stores it;
+/// tasks that need it meanwhile wait and then read it, so a block is computed once.
 /// </summary>
 /// <remarks>Spark: BlockManager</remarks>
-internal sealed class BlockManager : IDisposable
+internal sealed class BlockManager : IStorageEvictor, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<RddBlockId, LinkedListNode<MemoryEntry>> _memory = [];
@@ -17,18 +19,21 @@ internal sealed class BlockManager : IDisposable
     private readonly Dictionary<RddBlockId, long> _disk = [];
     private readonly Dictionary<RddBlockId, Lock> _computeLocks = [];
     private readonly string _directory;
+    private readonly MemoryManager _memoryManager;
     private long _memoryUsed;
 
-    public BlockManager(string executorId, string directory, long memoryBudget)
+    public BlockManager(string executorId, string directory, MemoryManager memoryManager)
     {
         ExecutorId = executorId;
         _directory = directory;
-        MemoryBudget = memoryBudget;
+        _memoryManager = memoryManager;
+        memoryManager.StorageEvictor = this;
     }
 
     public string ExecutorId { get; }
 
-    public long MemoryBudget { get; }
+    /// <summary>The most memory cached blocks could ever use: the executor's whole budget.</summary>
+    public long MemoryBudget => _memoryManager.MaxMemory;
 
     public long MemoryUsed
     {
@@ -114,6 +119,7 @@ internal sealed class BlockManager : IDisposable
     {
         lock (_lock)
         {
+            _memoryManager.ReleaseStorage(_memoryUsed);
             _memory.Clear();
             _lru.Clear();
             _disk.Clear();
@@ -144,47 +150,81 @@ internal sealed class BlockManager : IDisposable
     private void Put<T>(RddBlockId id, StorageLevel level, List<T> records)
     {
         var size = SizeEstimator.Estimate(records);
-        var toDisk = new List<(RddBlockId Id, object Records, Action<object> Write)>();
+        var storedInMemory = false;
+        var evicted = new List<MemoryEntry>();
         lock (_lock)
         {
             if (level.UseMemory && size <= MemoryBudget)
             {
-                // Evict least-recently-used blocks of other RDDs until the new one fits.
+                // Make room by evicting least-recently-used blocks of other RDDs, asking the pool again after each.
                 var node = _lru.Last;
-                while (_memoryUsed + size > MemoryBudget && node is not null)
+                while (!(storedInMemory = _memoryManager.AcquireStorage(size)))
                 {
-                    var previous = node.Previous;
-                    if (node.Value.Id.RddId != id.RddId)
+                    while (node is not null && node.Value.Id.RddId == id.RddId)
                     {
-                        if (node.Value.Level.UseDisk && !_disk.ContainsKey(node.Value.Id))
-                        {
-                            toDisk.Add((node.Value.Id, node.Value.Records, node.Value.WriteToDisk));
-                        }
-
-                        RemoveFromMemory(node.Value.Id);
+                        node = node.Previous;
                     }
 
+                    if (node is null)
+                    {
+                        break;
+                    }
+
+                    var previous = node.Previous;
+                    evicted.Add(node.Value);
+                    RemoveFromMemory(node.Value.Id);
                     node = previous;
                 }
 
-                if (_memoryUsed + size <= MemoryBudget)
+                if (storedInMemory)
                 {
                     var entry = new MemoryEntry(id, level, records, size, r => WriteToDisk(id, (List<T>)r));
                     _memory[id] = _lru.AddFirst(entry);
                     _memoryUsed += size;
-                    size = -1;
                 }
             }
         }
 
-        foreach (var (evicted, evictedRecords, write) in toDisk)
-        {
-            write(evictedRecords);
-        }
-
-        if (size >= 0 && level.UseDisk)
+        SpillEvicted(evicted);
+        if (!storedInMemory && level.UseDisk)
         {
             WriteToDisk(id, records);
+        }
+    }
+
+    /// <summary>Execution needs memory: drop least-recently-used blocks (to disk where their level allows).</summary>
+    public long EvictBlocksToFreeSpace(long bytes)
+    {
+        var evicted = new List<MemoryEntry>();
+        long freed = 0;
+        lock (_lock)
+        {
+            while (freed < bytes && _lru.Last is { } last)
+            {
+                freed += last.Value.Size;
+                evicted.Add(last.Value);
+                RemoveFromMemory(last.Value.Id);
+            }
+        }
+
+        SpillEvicted(evicted);
+        return freed;
+    }
+
+    private void SpillEvicted(List<MemoryEntry> evicted)
+    {
+        foreach (var entry in evicted)
+        {
+            bool onDisk;
+            lock (_lock)
+            {
+                onDisk = _disk.ContainsKey(entry.Id);
+            }
+
+            if (entry.Level.UseDisk && !onDisk)
+            {
+                entry.WriteToDisk(entry.Records);
+            }
         }
     }
 
@@ -194,6 +234,7 @@ internal sealed class BlockManager : IDisposable
         {
             _lru.Remove(node);
             _memoryUsed -= node.Value.Size;
+            _memoryManager.ReleaseStorage(node.Value.Size);
         }
     }
 

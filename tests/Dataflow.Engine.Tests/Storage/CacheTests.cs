@@ -89,4 +89,21 @@ public sealed class CacheTests
         await ctx.Listeners.FlushAsync();
         Assert.Single(recorder.StagesRun(recorder.LastJobId));
     }
+
+    [Fact]
+    public async Task ExecutionMemory_EvictsCachedBlocks_NotTheReverse()
+    {
+        var options = new DataflowOptions { Master = "local[2]" };
+        options.Executor.Memory = ByteSize.FromMiB(16);
+        await using var ctx = new DataflowContext(options);
+        var cached = ctx.Parallelize(Enumerable.Range(0, 60_000), 2).Select(x => "cached-record-" + x).Cache();
+        await cached.CountAsync(Ct);
+        var before = ctx.Environment.BlockManager.MemoryUsed;
+        Assert.True(before > 0, "the cached RDD should occupy storage memory");
+        // A shuffle whose buffers want every byte of the budget: execution takes the memory back from the cache.
+        var sums = await ctx.Range(0, 400_000, 1, 2).Select(x => ("key-" + x, x)).ReduceByKey((a, b) => a + b, 2).CountAsync(Ct);
+        Assert.Equal(400_000, sums);
+        Assert.True(ctx.Environment.BlockManager.MemoryUsed < before, $"cache kept {ctx.Environment.BlockManager.MemoryUsed} of {before} bytes");
+        Assert.Equal(60_000, await cached.CountAsync(Ct));
+    }
 }

@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using Dataflow.IO;
+
+namespace Dataflow;
+
+public static partial class Rdd
+{
+    /// <summary>
+    /// Writes each element's bytes unchanged, followed by <c>\n</c>, into <c>part-00000</c>, <c>part-00001</c>, ...
+    /// (one per partition, in partition order) and <c>_SUCCESS</c> last, through the same atomic commit as
+    /// <see cref="SaveAsTextFileAsync{T}"/>: a failed or cancelled job leaves no <c>_SUCCESS</c> and nothing
+    /// half-written under <paramref name="path"/>. Nothing is encoded, so lines read with
+    /// <see cref="DataflowContext.ByteLines"/> come back byte for byte (plus a final <c>\n</c> if the input lacked
+    /// one); an element containing <c>\n</c> reads back as several lines; a <c>null</c> element fails the task. An
+    /// existing non-empty directory is an error (<see cref="OutputExistsException"/>) unless <paramref name="overwrite"/>
+    /// is set.
+    /// </summary>
+    /// <example><code>await ctx.ByteLines("in/").OrderBy(l => l, ByteArrayComparer.Instance).SaveAsByteLinesAsync("out/");</code></example>
+    /// <remarks>Spark: saveAsTextFile (of Hadoop Text records, unencoded)</remarks>
+    public static async Task SaveAsByteLinesAsync(this Rdd<byte[]> source, string path, bool overwrite = false,
+        CancellationToken cancellationToken = default, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var committer = new OutputCommitter(path, overwrite, Guid.NewGuid().ToString("N"));
+        var partitions = source.NumPartitions;
+        committer.SetupJob();
+        try
+        {
+            await source.Context.RunJobAsync(source, (task, items) =>
+            {
+                var attempt = task.AttemptNumber;
+                try
+                {
+                    using (var stream = committer.CreateTaskOutput(task.PartitionId, attempt))
+                    {
+                        var (bytes, records) = ByteLinePartWriter.Write(stream, items, task.CancellationToken);
+                        task.Metrics.BytesWritten += bytes;
+                        task.Metrics.RecordsWritten += records;
+                    }
+
+                    committer.CommitTask(task.PartitionId, attempt);
+                    return true;
+                }
+                catch
+                {
+                    committer.AbortTask(task.PartitionId, attempt);
+                    throw;
+                }
+            }, null, static (_, _) => { }, new CallSite(nameof(SaveAsByteLinesAsync), callerFile, callerLine), cancellationToken).ConfigureAwait(false);
+            committer.CommitJob(partitions);
+        }
+        catch
+        {
+            committer.AbortJob();
+            throw;
+        }
+    }
+}
