@@ -15,7 +15,7 @@ internal sealed class CombineMap<TKey, TCombiner>
     private bool _hasNull;
     private TCombiner _nullValue = default!;
 
-    public CombineMap(IEqualityComparer<TKey>? comparer = null) => _map = new Dictionary<TKey, TCombiner>(comparer);
+    public CombineMap(IEqualityComparer<TKey>? comparer = null) => _map = new Dictionary<TKey, TCombiner>(comparer ?? KeyEquality<TKey>.Comparer);
 
     public int Count => _map.Count + (_hasNull ? 1 : 0);
 

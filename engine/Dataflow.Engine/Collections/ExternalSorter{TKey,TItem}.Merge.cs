@@ -129,7 +129,7 @@ internal sealed partial class ExternalSorter<TKey, TItem>
     private IEnumerable<(int Partition, TKey Key, TItem Value)> CombineAdjacent(IEnumerable<(long SortKey, (int Partition, TKey Key, TItem Value) Record)> merged)
     {
         var merge = _mergeCombiners!;
-        var comparer = EqualityComparer<TKey>.Default;
+        var comparer = KeyEquality<TKey>.Comparer;
         var pending = new List<(int Partition, TKey Key, TItem Value)>();
         long current = 0;
         foreach (var (sortKey, record) in merged)

@@ -45,7 +45,7 @@ internal sealed partial class ExternalSorter<TKey, TItem> : MemoryConsumer, IDis
     private readonly SizeTracker<(int Partition, TKey Key, TItem Value)> _estimator;
     private readonly List<SpillRun<(int Partition, TKey Key, TItem Value)>> _runs = [];
     private List<(int Partition, TKey Key, TItem Value)> _buffer = [];
-    private Dictionary<TKey, TItem> _map = [];
+    private Dictionary<TKey, TItem> _map = new(KeyEquality<TKey>.Comparer);
     private bool _hasNull;
     private TItem _nullItem = default!;
     private bool _consumed;
@@ -163,7 +163,7 @@ internal sealed partial class ExternalSorter<TKey, TItem> : MemoryConsumer, IDis
         _reading = null;
         Context.Memory.RemoveSpillable(this);
         _buffer = [];
-        _map = [];
+        _map = new(KeyEquality<TKey>.Comparer);
         _hasNull = false;
         _nullItem = default!;
         ReleaseMemory();
@@ -211,5 +211,5 @@ internal sealed partial class ExternalSorter<TKey, TItem> : MemoryConsumer, IDis
         return p;
     }
 
-    private static int HashOf(TKey key) => key is null ? 0 : EqualityComparer<TKey>.Default.GetHashCode(key);
+    private static int HashOf(TKey key) => key is null ? 0 : KeyEquality<TKey>.Comparer.GetHashCode(key);
 }

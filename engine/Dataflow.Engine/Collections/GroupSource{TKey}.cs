@@ -23,7 +23,7 @@ internal abstract class GroupSource<TKey> : IDisposable
     public abstract void Dispose();
 
     /// <summary>The hash the grouping sorter orders by.</summary>
-    internal static uint HashOf(TKey key) => key is null ? 0u : (uint)EqualityComparer<TKey>.Default.GetHashCode(key);
+    internal static uint HashOf(TKey key) => key is null ? 0u : (uint)KeyEquality<TKey>.Comparer.GetHashCode(key);
 }
 
 /// <inheritdoc />
@@ -66,7 +66,7 @@ internal sealed class GroupSource<TKey, TValue> : GroupSource<TKey>
 
     public override void Drain(uint hash, List<KeyGroups<TKey>> keys, int input, int inputs)
     {
-        var comparer = EqualityComparer<TKey>.Default;
+        var comparer = KeyEquality<TKey>.Comparer;
         while (_hasCurrent && _currentHash == hash)
         {
             var (key, value) = _records.Current;

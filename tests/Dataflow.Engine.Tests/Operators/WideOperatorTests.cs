@@ -200,4 +200,18 @@ public sealed class WideOperatorTests(ContextFixture fixture) : IClassFixture<Co
         Assert.Contains("skipped", counts.Explain(), StringComparison.Ordinal);
         Assert.Equal(10, await Shuffled(() => counts.CountAsync(Ct), expectedStages: 1));
     }
+
+    [Fact]
+    public async Task ArrayKeys_AreComparedByValue_InEveryByKeyOperator()
+    {
+        var data = Enumerable.Range(0, 300).Select(i => (Key: new byte[] { (byte)(i % 5), 7 }, Value: i)).ToArray();
+        var sums = await _ctx.Parallelize(data, 4).ReduceByKey((a, b) => a + b, 3).ToListAsync(Ct);
+        Assert.Equal(5, sums.Count);
+        Assert.Equal(data.Sum(d => d.Value), sums.Sum(s => s.Value));
+        var intKeys = data.Select(d => (Key: new[] { d.Key[0] % 2 }, d.Value)).ToArray();
+        var groups = await _ctx.Parallelize(intKeys, 3).GroupByKey(2).Select(g => g.Value.Count()).ToListAsync(Ct);
+        Assert.Equal([120, 180], groups.Order());
+        var distinct = await _ctx.Parallelize(data.Select(d => d.Key), 4).Distinct().CountAsync(Ct);
+        Assert.Equal(5, distinct);
+    }
 }
