@@ -7,6 +7,8 @@ using Dataflow.Examples.WordCount;
 
 // Benchmarks of the engine spine (not tests). Usage:
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- [wordcount|tasks|all] [--size 1g] [--work DIR]
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- shuffle [--sort-size 2g] [--keys 1e7] [--edges 1000000]
+//     (build the examples first: dotnet build -c Release examples/Sort examples/PageRank)
 // Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
 var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var size = Arg("--size") is { } s ? Dataflow.Configuration.ByteSize.Parse(s).Bytes : 1L << 30;
@@ -26,9 +28,17 @@ if (which is "tasks" or "all")
     await TaskBenchmark();
 }
 
+if (which is "shuffle")
+{
+    var sortBytes = Arg("--sort-size") is { } sortSize ? Dataflow.Configuration.ByteSize.Parse(sortSize).Bytes : 2L << 30;
+    var keys = Arg("--keys") is { } k ? (long)double.Parse(k, CultureInfo.InvariantCulture) : 10_000_000L;
+    var edges = Arg("--edges") is { } e ? int.Parse(e, CultureInfo.InvariantCulture) : 1_000_000;
+    await ShuffleBenchmarks.RunAsync(results, work, sortBytes, keys, edges);
+}
+
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which == "shuffle" ? "shuffle.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;
