@@ -17,43 +17,7 @@ public static partial class Rdd
     /// </summary>
     /// <example><code>await ctx.ByteLines("in/").OrderBy(l => l, ByteArrayComparer.Instance).SaveAsByteLinesAsync("out/");</code></example>
     /// <remarks>Spark: saveAsTextFile (of Hadoop Text records, unencoded)</remarks>
-    public static async Task SaveAsByteLinesAsync(this Rdd<byte[]> source, string path, bool overwrite = false,
-        CancellationToken cancellationToken = default, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var committer = new OutputCommitter(path, overwrite, Guid.NewGuid().ToString("N"));
-        var partitions = source.NumPartitions;
-        committer.SetupJob();
-        try
-        {
-            await source.Context.RunJobAsync(source, (task, items) =>
-            {
-                var attempt = task.AttemptNumber;
-                try
-                {
-                    using (var stream = committer.CreateTaskOutput(task.PartitionId, attempt))
-                    {
-                        var (bytes, records) = ByteLinePartWriter.Write(stream, items, task.CancellationToken);
-                        task.Metrics.BytesWritten += bytes;
-                        task.Metrics.RecordsWritten += records;
-                    }
-
-                    committer.CommitTask(task.PartitionId, attempt);
-                    return true;
-                }
-                catch
-                {
-                    committer.AbortTask(task.PartitionId, attempt);
-                    throw;
-                }
-            }, null, static (_, _) => { }, new CallSite(nameof(SaveAsByteLinesAsync), callerFile, callerLine), cancellationToken).ConfigureAwait(false);
-            committer.CommitJob(partitions);
-        }
-        catch
-        {
-            committer.AbortJob();
-            throw;
-        }
-    }
+    public static Task SaveAsByteLinesAsync(this Rdd<byte[]> source, string path, bool overwrite = false,
+        CancellationToken cancellationToken = default, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
+        SaveAsPartFilesAsync(source, path, overwrite, ByteLinePartWriter.Write, new CallSite(nameof(SaveAsByteLinesAsync), callerFile, callerLine), cancellationToken);
 }

@@ -13,43 +13,7 @@ public static partial class Rdd
     /// (<see cref="OutputExistsException"/>) unless <paramref name="overwrite"/> is set.
     /// </summary>
     /// <remarks>Spark: saveAsTextFile</remarks>
-    public static async Task SaveAsTextFileAsync<T>(this Rdd<T> source, string path, bool overwrite = false,
-        CancellationToken cancellationToken = default, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var committer = new OutputCommitter(path, overwrite, Guid.NewGuid().ToString("N"));
-        var partitions = source.NumPartitions;
-        committer.SetupJob();
-        try
-        {
-            await source.Context.RunJobAsync(source, (task, items) =>
-            {
-                var attempt = task.AttemptNumber;
-                try
-                {
-                    using (var stream = committer.CreateTaskOutput(task.PartitionId, attempt))
-                    {
-                        var (bytes, records) = TextPartWriter.Write(stream, items, task.CancellationToken);
-                        task.Metrics.BytesWritten += bytes;
-                        task.Metrics.RecordsWritten += records;
-                    }
-
-                    committer.CommitTask(task.PartitionId, attempt);
-                    return true;
-                }
-                catch
-                {
-                    committer.AbortTask(task.PartitionId, attempt);
-                    throw;
-                }
-            }, null, static (_, _) => { }, new CallSite(nameof(SaveAsTextFileAsync), callerFile, callerLine), cancellationToken).ConfigureAwait(false);
-            committer.CommitJob(partitions);
-        }
-        catch
-        {
-            committer.AbortJob();
-            throw;
-        }
-    }
+    public static Task SaveAsTextFileAsync<T>(this Rdd<T> source, string path, bool overwrite = false,
+        CancellationToken cancellationToken = default, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
+        SaveAsPartFilesAsync(source, path, overwrite, TextPartWriter.Write, new CallSite(nameof(SaveAsTextFileAsync), callerFile, callerLine), cancellationToken);
 }

@@ -15,33 +15,6 @@ public static partial class Rdd
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var callSite = new CallSite(nameof(TakeAsync), callerFile, callerLine);
-        var result = new List<T>(Math.Min(count, 1024));
-        var total = source.NumPartitions;
-        var scanned = 0;
-        while (result.Count < count && scanned < total)
-        {
-            var toTry = 1;
-            if (scanned > 0)
-            {
-                toTry = result.Count == 0
-                    ? scanned * 4
-                    : Math.Clamp((int)Math.Ceiling(1.5 * count * scanned / result.Count) - scanned, 1, scanned * 4);
-            }
-
-            var partitions = Enumerable.Range(scanned, Math.Min(toTry, total - scanned)).ToList();
-            var wanted = count - result.Count;
-            var parts = new Dictionary<int, List<T>>();
-            await source.Context.RunJobAsync(source, (_, items) => items.Take(wanted).ToList(), partitions, (p, list) => parts[p] = list,
-                callSite, cancellationToken).ConfigureAwait(false);
-            foreach (var p in partitions)
-            {
-                result.AddRange(parts[p].Take(count - result.Count));
-            }
-
-            scanned += partitions.Count;
-        }
-
-        return result;
+        return await TakeCoreAsync(source, count, new CallSite(nameof(TakeAsync), callerFile, callerLine), cancellationToken).ConfigureAwait(false);
     }
 }
