@@ -33,6 +33,28 @@ public sealed class ShuffleRecoveryTests
     }
 
     [Fact]
+    public async Task CorruptedBlock_IsDetectedAndOnlyItsMapOutputRecomputed()
+    {
+        var (ctx, backend) = FakeBackend.CreateContext();
+        await using var _ = ctx;
+        var data = Enumerable.Range(0, 20_000).Select(i => ("key" + (i % 97), (long)i)).ToArray();
+        var reduced = ctx.Parallelize(data, 4).ReduceByKey((a, b) => a + b, 2);
+        var expected = data.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.Sum(p => p.Item2));
+        Assert.Equal(expected, (await reduced.ToListAsync(Ct)).ToDictionary(kv => kv.Item1, kv => kv.Item2));
+        var mapStage = backend.Submitted.First().StageId;
+
+        // Flip one byte in the middle of map output 1's data file.
+        var dataFile = Directory.GetFiles(ctx.WorkDirectory, "shuffle_*_1.data", SearchOption.AllDirectories).Single();
+        var bytes = await File.ReadAllBytesAsync(dataFile, Ct);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        await File.WriteAllBytesAsync(dataFile, bytes, Ct);
+        backend.Submitted.Clear();
+
+        Assert.Equal(expected, (await reduced.ToListAsync(Ct)).ToDictionary(kv => kv.Item1, kv => kv.Item2));
+        Assert.Equal([1], backend.Submitted.Where(t => t.StageId == mapStage).Select(t => t.PartitionId));
+    }
+
+    [Fact]
     public async Task CleanupShuffles_RemovesFiles_AndLaterJobsRecompute()
     {
         await using var ctx = new DataflowContext("local[2]");
