@@ -88,6 +88,13 @@ internal sealed partial class ExternalSorter<TKey, TItem> : MemoryConsumer, IDis
     public static ExternalSorter<TKey, TItem> ForShuffle(TaskContext context, Partitioner partitioner, Func<TItem, TItem, TItem>? mergeCombiners) =>
         new(context, partitioner, mergeCombiners, mergeCombiners is null ? SortOrder.None : SortOrder.Hash, null, "map");
 
+    /// <summary>
+    /// The map side of a sorting shuffle: by reduce partition, then by <paramref name="ordering"/> within each, so
+    /// reducers merge the sorted blocks instead of sorting again.
+    /// </summary>
+    public static ExternalSorter<TKey, TItem> ForSortedShuffle(TaskContext context, Partitioner partitioner, IComparer<TKey> ordering) =>
+        new(context, partitioner, null, SortOrder.Key, ordering, "map");
+
     /// <summary>One partition sorted by <paramref name="ordering"/>.</summary>
     public static ExternalSorter<TKey, TItem> ForOrdering(TaskContext context, IComparer<TKey> ordering) =>
         new(context, null, null, SortOrder.Key, ordering, "sort");

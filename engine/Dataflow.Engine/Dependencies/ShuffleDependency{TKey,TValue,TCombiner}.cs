@@ -64,7 +64,9 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
         }
         else
         {
-            using var sorter = ExternalSorter<TKey, TValue>.ForShuffle(context, Partitioner, null);
+            using var sorter = KeyOrdering is { } ordering
+                ? ExternalSorter<TKey, TValue>.ForSortedShuffle(context, Partitioner, ordering)
+                : ExternalSorter<TKey, TValue>.ForShuffle(context, Partitioner, null);
             sorter.InsertAll(records);
             sorter.WritePartitioned(output);
         }

@@ -1,3 +1,4 @@
+using Dataflow.Collections;
 using Dataflow.Dependencies;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
@@ -22,7 +23,13 @@ internal sealed class ShuffledRdd<TKey, TValue> : Rdd<(TKey Key, TValue Value)>
 
     protected internal override IEnumerable<(TKey Key, TValue Value)> Compute(Partition split, TaskContext context)
     {
-        var records = ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index);
-        return _dependency.KeyOrdering is { } ordering ? ShufflePartitions.SortByKey(context, records, ordering) : records;
+        if (_dependency.KeyOrdering is not { } ordering)
+        {
+            return ShuffleReader.Read<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index);
+        }
+
+        // Map tasks wrote each block sorted by key: a k-way merge of the blocks is the sorted partition.
+        var blocks = ShuffleReader.ReadPerMapOutput<(TKey Key, TValue Value)>(context, _dependency.ShuffleId, split.Index);
+        return KWayMerge.Merge(blocks, Comparer<(TKey Key, TValue Value)>.Create((a, b) => ordering.Compare(a.Key, b.Key)));
     }
 }

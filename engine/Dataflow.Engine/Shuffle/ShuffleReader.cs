@@ -11,42 +11,44 @@ namespace Dataflow.Shuffle;
 /// </summary>
 internal static class ShuffleReader
 {
-    public static IEnumerable<T> Read<T>(TaskContext context, int shuffleId, int reduceId)
+    public static IEnumerable<T> Read<T>(TaskContext context, int shuffleId, int reduceId) =>
+        ReadPerMapOutput<T>(context, shuffleId, reduceId).SelectMany(static block => block);
+
+    /// <summary>
+    /// The reduce partition's block of each map output as its own sequence (in map order), so that blocks written
+    /// sorted can be merged instead of sorted again.
+    /// </summary>
+    public static IReadOnlyList<IEnumerable<T>> ReadPerMapOutput<T>(TaskContext context, int shuffleId, int reduceId) =>
+        [.. context.Environment.MapOutputs.GetStatuses(shuffleId, reduceId)
+            .Where(status => status.BlockSizes[reduceId] > 0)
+            .Select(status => ReadBlock<T>(context, new ShuffleBlockId(shuffleId, status.MapId, reduceId), status))];
+
+    private static IEnumerable<T> ReadBlock<T>(TaskContext context, ShuffleBlockId block, MapStatus status)
     {
-        var statuses = context.Environment.MapOutputs.GetStatuses(shuffleId, reduceId);
         var metrics = context.Metrics;
-        foreach (var status in statuses)
+        var size = status.BlockSizes[block.ReduceId];
+        using var stream = context.Environment.ShuffleManager.OpenBlock(block, status);
+        using var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
         {
-            var size = status.BlockSizes[reduceId];
-            if (size == 0)
+            metrics.ShuffleReadBytes += bytes;
+            metrics.ShuffleReadRecords += count;
+        }).GetEnumerator();
+        while (true)
+        {
+            // C# has no yield inside a try with a catch, so the block's records are pulled here and yielded below.
+            try
             {
-                continue;
+                if (!records.MoveNext())
+                {
+                    break;
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw new FetchFailedException(block, status.ExecutorId, e.Message, e);
             }
 
-            var block = new ShuffleBlockId(shuffleId, status.MapId, reduceId);
-            using var stream = context.Environment.ShuffleManager.OpenBlock(block, status);
-            using var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
-            {
-                metrics.ShuffleReadBytes += bytes;
-                metrics.ShuffleReadRecords += count;
-            }).GetEnumerator();
-            while (true)
-            {
-                // C# has no yield inside a try with a catch, so the block's records are pulled here and yielded below.
-                try
-                {
-                    if (!records.MoveNext())
-                    {
-                        break;
-                    }
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException)
-                {
-                    throw new FetchFailedException(block, status.ExecutorId, e.Message, e);
-                }
-
-                yield return records.Current;
-            }
+            yield return records.Current;
         }
     }
 }
