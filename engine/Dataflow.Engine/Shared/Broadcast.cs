@@ -14,10 +14,17 @@ namespace Dataflow.Shared;
 public sealed class Broadcast<T>
 {
     private readonly T _value;
-    private readonly DataflowContext _context;
+
+    // Null in an executor-side handle: a closure shipped to a worker carries only the id (Serialization/BroadcastFormatter).
+    private readonly DataflowContext? _context;
     private volatile bool _destroyed;
 
-    internal Broadcast(long id, T value, DataflowContext context, CallSite callSite)
+    /// <summary>
+    /// Creates the driver's broadcast, or (<paramref name="context"/> <c>null</c>) the handle a closure deserialised on a
+    /// worker gets: it has no value of its own and reads the executor's copy, which the worker must have received (or
+    /// be able to fetch) by then.
+    /// </summary>
+    internal Broadcast(long id, T value, DataflowContext? context, CallSite callSite)
     {
         Id = id;
         _value = value;
@@ -42,7 +49,14 @@ public sealed class Broadcast<T>
                 throw new InvalidOperationException($"Broadcast {Id} (created by {CallSite}) was destroyed; it cannot be used after DestroyAsync.");
             }
 
-            return TaskContext.Current is { } task ? (T)task.Environment.Broadcasts.GetOrFetch(Id, () => _value)! : _value;
+            if (TaskContext.Current is { } task)
+            {
+                return (T)task.Environment.Broadcasts.GetOrFetch(Id, _context is null ? () => throw MissingOn(task) : () => _value)!;
+            }
+
+            return _context is null
+                ? throw new InvalidOperationException($"Broadcast {Id} (created by {CallSite}) is a worker's handle; its value is read inside tasks only.")
+                : _value;
         }
     }
 
@@ -50,7 +64,7 @@ public sealed class Broadcast<T>
     /// <remarks>Spark: unpersist</remarks>
     public Task UnpersistAsync()
     {
-        _context.Environment.Broadcasts.Remove(Id);
+        DriverContext().Environment.Broadcasts.Remove(Id);
         return Task.CompletedTask;
     }
 
@@ -58,10 +72,17 @@ public sealed class Broadcast<T>
     /// <remarks>Spark: destroy</remarks>
     public Task DestroyAsync()
     {
+        _ = DriverContext();
         _destroyed = true;
         return UnpersistAsync();
     }
 
     /// <inheritdoc />
     public override string ToString() => $"Broadcast({Id})";
+
+    private DataflowContext DriverContext() => _context ??
+        throw new InvalidOperationException($"Broadcast {Id} (created by {CallSite}) can be unpersisted or destroyed only on the driver.");
+
+    private InvalidOperationException MissingOn(TaskContext task) => new(
+        $"Broadcast {Id} (created by {CallSite}) has no value on executor {task.Environment.ExecutorId}: the worker was not sent it.");
 }
