@@ -13,8 +13,14 @@ internal sealed class RecordBatchWriter<T>
 {
     public const int TargetFrameBytes = 64 * 1024;
 
+    /// <summary>Frames compressed before deciding whether compression pays for this writer's data.</summary>
+    private const int ProbeFrames = 4;
+
     private readonly Stream _output;
-    private readonly bool _compress;
+    private bool _compress;
+    private int _probedFrames;
+    private long _probedRaw;
+    private long _probedStored;
     private readonly IMessagePackFormatter<T> _formatter = RecordSerializer.Formatter<T>();
     private readonly ArrayBufferWriter<byte> _buffer = new(TargetFrameBytes + 1024);
     private int _count;
@@ -29,6 +35,9 @@ internal sealed class RecordBatchWriter<T>
     public long BytesWritten { get; private set; }
 
     public long RecordsWritten { get; private set; }
+
+    /// <summary>Whether frames are still being compressed (false once compression was found not to pay).</summary>
+    internal bool Compressing => _compress;
 
     public void Write(T record)
     {
@@ -54,7 +63,18 @@ internal sealed class RecordBatchWriter<T>
 
     private void FlushFrame()
     {
-        BytesWritten += FrameCodec.Write(_output, _buffer.WrittenSpan, _count, _compress);
+        var stored = FrameCodec.Write(_output, _buffer.WrittenSpan, _count, _compress);
+        BytesWritten += stored;
+        if (_compress && _probedFrames < ProbeFrames)
+        {
+            // Data that LZ4 cannot shrink by a tenth (random or already compressed) is not worth the CPU: after a
+            // few frames, stop trying for the rest of this writer. Frames say their codec, so readers do not care.
+            _probedFrames++;
+            _probedRaw += _buffer.WrittenCount;
+            _probedStored += stored - FrameCodec.HeaderBytes;
+            _compress = _probedFrames < ProbeFrames || _probedStored < _probedRaw * 9 / 10;
+        }
+
         _buffer.ResetWrittenCount();
         _count = 0;
     }
