@@ -23,7 +23,7 @@ public static partial class Rdd
         var ordering = comparer ?? Comparer<TKey>.Default;
         if (partitioner.Equals(source.Partitioner))
         {
-            return Narrow(source, (_, _, items) => ShufflePartitions.SortByKey(items, ordering), true,
+            return Narrow(source, (task, _, items) => ShufflePartitions.SortByKey(task, items, ordering), true,
                 nameof(RepartitionAndSortWithinPartitions), callerFile, callerLine);
         }
 

@@ -18,17 +18,9 @@ internal static class ShufflePartitions
     }
 
     /// <summary>
-    /// The records sorted by key within the running task's memory (<see cref="ExternalSorter{TKey, TItem}"/>: sorted
-    /// runs spilled when refused memory, then a k-way merge). Lazy; needs <see cref="TaskContext.Current"/>.
+    /// The records sorted by key within the task's memory (<see cref="ExternalSorter{TKey, TItem}"/>: sorted runs
+    /// spilled when refused memory, then a k-way merge). Lazy.
     /// </summary>
-    public static IEnumerable<(TKey Key, TValue Value)> SortByKey<TKey, TValue>(IEnumerable<(TKey Key, TValue Value)> records, IComparer<TKey> ordering)
-    {
-        var context = TaskContext.Current
-            ?? throw new InvalidOperationException("Sorting a partition runs inside a task; TaskContext.Current is not set.");
-        return SortByKey(context, records, ordering);
-    }
-
-    /// <inheritdoc cref="SortByKey{TKey, TValue}(IEnumerable{ValueTuple{TKey, TValue}}, IComparer{TKey})"/>
     public static IEnumerable<(TKey Key, TValue Value)> SortByKey<TKey, TValue>(TaskContext context, IEnumerable<(TKey Key, TValue Value)> records, IComparer<TKey> ordering)
     {
         using var sorter = ExternalSorter<TKey, TValue>.ForOrdering(context, ordering);
