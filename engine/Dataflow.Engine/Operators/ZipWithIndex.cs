@@ -30,8 +30,9 @@ public static partial class Rdd
     {
         ArgumentNullException.ThrowIfNull(source);
 
-        // The partition count is read in the task, when the partitions are known, so building stays free of I/O.
-        return Narrow(source, (_, index, items) => ZipUniqueIds(items, index, source.NumPartitions), false, nameof(ZipWithUniqueId), callerFile, callerLine);
+        // Capture the count, not the RDD (as Spark does): a closure holding an RDD could not be shipped to workers.
+        var partitions = source.NumPartitions;
+        return Narrow(source, (_, index, items) => ZipUniqueIds(items, index, partitions), false, nameof(ZipWithUniqueId), callerFile, callerLine);
     }
 
     private static IEnumerable<(T Value, long Id)> ZipUniqueIds<T>(IEnumerable<T> items, int partition, int numPartitions)
