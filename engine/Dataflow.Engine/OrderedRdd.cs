@@ -55,7 +55,7 @@ public sealed class OrderedRdd<T> : Rdd<T>
     {
         var keyed = Rdd.Narrow(source, static (_, _, items) => items.Select(static x => (x, (byte)0)), false, callSite.Operation, callSite.File, callSite.Line);
         var partitioner = new RangePartitioner<T>(numPartitions, source, ordering, ascending: true);
-        var dependency = new ShuffleDependency<T, byte, byte>(keyed, partitioner, null, false, ordering);
+        var dependency = new ShuffleDependency<T, byte, byte>(keyed, partitioner, null, false, ordering, callSite);
         return new ShuffledRdd<T, byte>(dependency, callSite);
     }
 }

@@ -1,6 +1,7 @@
 using Dataflow.Collections;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
+using Dataflow.Serialization;
 using Dataflow.Shuffle;
 
 namespace Dataflow.Dependencies;
@@ -15,14 +16,25 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
     /// <param name="aggregator">The by-key aggregation, or <c>null</c> to move records unchanged.</param>
     /// <param name="mapSideCombine">Combine values on the map side (requires <paramref name="aggregator"/>).</param>
     /// <param name="keyOrdering">When set, each reduce partition is sorted by key.</param>
+    /// <param name="callSite">The operator that shuffles, named if its record types cannot be serialised.</param>
     public ShuffleDependency(
         Rdd<(TKey Key, TValue Value)> rdd,
         Partitioner partitioner,
         Aggregator<TValue, TCombiner>? aggregator,
         bool mapSideCombine,
-        IComparer<TKey>? keyOrdering)
+        IComparer<TKey>? keyOrdering,
+        CallSite? callSite = null)
         : base(rdd, partitioner, mapSideCombine)
     {
+        ArgumentNullException.ThrowIfNull(rdd);
+        var site = callSite ?? rdd.CallSite;
+        RecordTypeCheck.Ensure(typeof(TKey), site, "are shuffle keys");
+        RecordTypeCheck.Ensure(typeof(TValue), site, "are shuffled");
+        if (aggregator is not null)
+        {
+            RecordTypeCheck.Ensure(typeof(TCombiner), site, "are aggregated (and may spill to disk)");
+        }
+
         if (mapSideCombine && aggregator is null)
         {
             throw new ArgumentException("Map-side combine needs an aggregator.", nameof(mapSideCombine));

@@ -65,7 +65,7 @@ public static partial class Rdd
             return Narrow(source, (context, _, items) => HashGrouper.GroupByKey(context, items), true, callSite.Operation, callerFile, callerLine);
         }
 
-        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, null);
+        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, null, callSite);
         return new GroupedRdd<TKey, TValue>(dependency, callSite);
     }
 
@@ -87,8 +87,9 @@ public static partial class Rdd
             return source;
         }
 
-        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, null);
-        return new ShuffledRdd<TKey, TValue>(dependency, new CallSite(nameof(PartitionBy), callerFile, callerLine));
+        var callSite = new CallSite(nameof(PartitionBy), callerFile, callerLine);
+        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, null, callSite);
+        return new ShuffledRdd<TKey, TValue>(dependency, callSite);
     }
 
     private static Rdd<(TKey Key, TCombiner Value)> CombineByKeyCore<TKey, TValue, TCombiner>(
@@ -106,7 +107,7 @@ public static partial class Rdd
                 context, items, aggregator.CreateCombiner, aggregator.MergeValue, aggregator.MergeCombiners), true, callSite.Operation, callSite.File, callSite.Line);
         }
 
-        var dependency = new ShuffleDependency<TKey, TValue, TCombiner>(source, partitioner, aggregator, mapSideCombine, null);
+        var dependency = new ShuffleDependency<TKey, TValue, TCombiner>(source, partitioner, aggregator, mapSideCombine, null, callSite);
         return new ShuffledRdd<TKey, TValue, TCombiner>(dependency, callSite);
     }
 }

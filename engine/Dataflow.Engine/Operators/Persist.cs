@@ -19,6 +19,11 @@ public static partial class Rdd
                 $"RDD {source.Id} ({source.CallSite}) is already persisted as {source.StorageLevel}; call UnpersistAsync before persisting it as {level}.");
         }
 
+        if (level.UseDisk)
+        {
+            Serialization.RecordTypeCheck.Ensure(typeof(T), source.CallSite, $"are persisted as {level}");
+        }
+
         source.StorageLevel = level;
         return source;
     }

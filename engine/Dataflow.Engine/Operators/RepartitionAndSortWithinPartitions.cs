@@ -27,7 +27,8 @@ public static partial class Rdd
                 nameof(RepartitionAndSortWithinPartitions), callerFile, callerLine);
         }
 
-        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, ordering);
-        return new ShuffledRdd<TKey, TValue>(dependency, new CallSite(nameof(RepartitionAndSortWithinPartitions), callerFile, callerLine));
+        var callSite = new CallSite(nameof(RepartitionAndSortWithinPartitions), callerFile, callerLine);
+        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, ordering, callSite);
+        return new ShuffledRdd<TKey, TValue>(dependency, callSite);
     }
 }

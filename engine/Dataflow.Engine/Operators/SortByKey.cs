@@ -26,7 +26,7 @@ public static partial class Rdd
         var keys = Narrow(source, (_, _, items) => items.Select(kv => kv.Key), false, "SortByKey (sample)", callerFile, callerLine);
         var partitioner = new RangePartitioner<TKey>(partitions, keys, order, ascending);
         var ordering = ascending ? order : Comparer<TKey>.Create((a, b) => order.Compare(b, a));
-        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, ordering);
+        var dependency = new ShuffleDependency<TKey, TValue, TValue>(source, partitioner, null, false, ordering, callSite);
         return new ShuffledRdd<TKey, TValue>(dependency, callSite);
     }
 }

@@ -214,4 +214,18 @@ public sealed class WideOperatorTests(ContextFixture fixture) : IClassFixture<Co
         var distinct = await _ctx.Parallelize(data.Select(d => d.Key), 4).Distinct().CountAsync(Ct);
         Assert.Equal(5, distinct);
     }
+
+    [Fact]
+    public void Shuffle_OfRecordsThatCannotBeSerialised_IsRejectedWhenBuiltNamingTypeAndCallSite()
+    {
+        var rdd = _ctx.Parallelize(new[] { 1, 2, 3 }, 2).Select(i => (new HiddenKey(i), i));
+        var error = Assert.Throws<ArgumentException>(() => rdd.ReduceByKey((a, b) => a + b, 2));
+        Assert.Contains("HiddenKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ReduceByKey at WideOperatorTests.cs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RegisterFormatter", error.Message, StringComparison.Ordinal);
+        var nested = _ctx.Parallelize(new[] { 1 }, 1).Select(i => (i, new List<HiddenKey> { new(i) }));
+        Assert.Throws<ArgumentException>(() => nested.GroupByKey(2));
+    }
+
+    private sealed record HiddenKey(int Id);
 }
