@@ -175,6 +175,8 @@ public sealed partial class DataflowContext : IAsyncDisposable
             throw new ArgumentException($"{callSite}: RDD {rdd.Id} belongs to another DataflowContext.", nameof(rdd));
         }
 
+        // The function runs in the tasks: it must be able to travel to workers (checked in local mode too).
+        Serialization.ClosureChecker.Shared.Check(func, callSite);
         return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
     }
 

@@ -33,6 +33,9 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
         if (aggregator is not null)
         {
             RecordTypeCheck.Ensure(typeof(TCombiner), site, "are aggregated (and may spill to disk)");
+            ClosureChecker.Shared.Check(aggregator.CreateCombiner, site);
+            ClosureChecker.Shared.Check(aggregator.MergeValue, site);
+            ClosureChecker.Shared.Check(aggregator.MergeCombiners, site);
         }
 
         if (mapSideCombine && aggregator is null)

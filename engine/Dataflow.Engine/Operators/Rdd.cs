@@ -21,7 +21,10 @@ public static partial class Rdd
         int callerLine)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return new MapPartitionsRdd<T, TResult>(source, func, preservesPartitioning, new CallSite(operation, callerFile, callerLine));
+        var callSite = new CallSite(operation, callerFile, callerLine);
+        // Checked in local mode too, so that code which works locally also works on a cluster.
+        Serialization.ClosureChecker.Shared.Check(func, callSite);
+        return new MapPartitionsRdd<T, TResult>(source, func, preservesPartitioning, callSite);
     }
 
     /// <summary>

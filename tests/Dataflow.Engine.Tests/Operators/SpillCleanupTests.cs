@@ -63,7 +63,8 @@ public sealed class SpillCleanupTests(SpillingContextFixture fixture) : IClassFi
     {
         await fixture.ResetEventsAsync();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reachedKey = TestSignals.NewKey();
+        var reached = TestSignals.Signal(reachedKey);
         var tracker = new TaskTracker();
         var peakBeforeCancel = 0L;
         _ctx.Listeners.Add(tracker);
@@ -76,7 +77,7 @@ public sealed class SpillCleanupTests(SpillingContextFixture fixture) : IClassFi
                     // Past many spills of this map task: let the test cancel, and wait until it has.
                     var task = TaskContext.Current!;
                     Volatile.Write(ref peakBeforeCancel, task.Memory.Peak);
-                    reached.TrySetResult();
+                    TestSignals.Signal(reachedKey).TrySetResult();
                     task.CancellationToken.WaitHandle.WaitOne();
                 }
 

@@ -1,5 +1,6 @@
 using Dataflow.Execution;
 using Dataflow.Scheduling;
+using Dataflow.Tests.Support;
 
 namespace Dataflow.Tests.Scheduling;
 
@@ -29,7 +30,8 @@ public sealed class ConcurrentJobTests
     public async Task CancelJobGroup_StopsOnlyThatGroupsJobs_EvenWhenTheyShareAStage()
     {
         await using var ctx = new DataflowContext("local[2]");
-        using var release = new ManualResetEventSlim();
+        var releaseKey = TestSignals.NewKey();
+        var release = TestSignals.Gate(releaseKey);
         var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var starts = 0;
         ctx.Listeners.Add(new CallbackListener(e =>
@@ -42,7 +44,7 @@ public sealed class ConcurrentJobTests
         // A map stage both jobs need; its tasks hold until released, so both jobs wait on the same run.
         var shared = ctx.Parallelize(Enumerable.Range(0, 100), 2).Select(x =>
         {
-            release.Wait(Ct);
+            TestSignals.Gate(releaseKey).Wait(Ct);
             return (x % 5, 1);
         }).ReduceByKey((a, b) => a + b, 2);
         try

@@ -140,10 +140,11 @@ public sealed class DagSchedulerTests
     public async Task Cancellation_OfEndlessTask_StopsJobAndLeavesContextUsable()
     {
         await using var ctx = new DataflowContext("local[2]");
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var startedKey = TestSignals.NewKey();
+        var started = TestSignals.Signal(startedKey);
         var endless = ctx.Range(0, long.MaxValue, 1, 2).Where(x =>
         {
-            started.TrySetResult();
+            TestSignals.Signal(startedKey).TrySetResult();
             return x < 0;
         });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -159,10 +160,11 @@ public sealed class DagSchedulerTests
     public async Task Cancellation_DuringShuffleWrite_LeavesNoTempFiles()
     {
         await using var ctx = new DataflowContext("local[2]");
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var startedKey = TestSignals.NewKey();
+        var started = TestSignals.Signal(startedKey);
         var endless = ctx.Range(0, long.MaxValue, 1, 2).Select(x =>
         {
-            started.TrySetResult();
+            TestSignals.Signal(startedKey).TrySetResult();
             return (x % 10, 1);
         }).GroupByKey(2);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
