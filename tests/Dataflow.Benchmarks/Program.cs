@@ -47,11 +47,7 @@ async Task WordCountBenchmark()
 {
     Directory.CreateDirectory(work);
     var input = Path.Combine(work, "wordcount-input.txt");
-    var free = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(work))!).AvailableFreeSpace;
-    if (free < size * 2 + (1L << 30))
-    {
-        throw new IOException($"Need {size * 2 >> 20} MiB free in {work}, have {free >> 20} MiB.");
-    }
+    ShuffleBenchmarks.RequireFreeSpace(work, (size * 2) + (1L << 30));
 
     try
     {

@@ -208,7 +208,8 @@ internal static class ShuffleBenchmarks
         throw new FileNotFoundException($"Build the example first: dotnet build -c Release examples/{name}");
     }
 
-    private static void RequireFreeSpace(string directory, long bytes)
+    /// <summary>Benchmarks check the disk before writing large files.</summary>
+    internal static void RequireFreeSpace(string directory, long bytes)
     {
         var free = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(directory))!).AvailableFreeSpace;
         if (free < bytes)

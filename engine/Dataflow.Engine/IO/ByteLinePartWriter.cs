@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Dataflow.IO;
 
 /// <summary>
@@ -8,8 +6,6 @@ namespace Dataflow.IO;
 /// </summary>
 internal static class ByteLinePartWriter
 {
-    private const int ChunkBytes = 64 * 1024;
-
     /// <summary>Writes <paramref name="records"/> to <paramref name="output"/> and flushes it; does not close it.</summary>
     /// <param name="output">The part file's stream, from <see cref="OutputCommitter.CreateTaskOutput"/>.</param>
     /// <param name="records">The partition's records.</param>
@@ -20,50 +16,20 @@ internal static class ByteLinePartWriter
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(records);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
+        using var writer = new LineChunkWriter(output);
+        foreach (var record in records)
         {
-            long bytes = 0;
-            long count = 0;
-            int used = 0;
-            foreach (var record in records)
+            token.ThrowIfCancellationRequested();
+            if (record is null)
             {
-                token.ThrowIfCancellationRequested();
-                if (record is null)
-                {
-                    throw new InvalidOperationException(
-                        $"Record {count} of the partition is null; a byte line must be an array (use an empty one for an empty line).");
-                }
-
-                if (record.Length + 1 > buffer.Length - used)
-                {
-                    output.Write(buffer, 0, used);
-                    used = 0;
-                    if (record.Length + 1 > buffer.Length)
-                    {
-                        // Longer than the chunk: write it straight through rather than growing the buffer.
-                        output.Write(record);
-                        output.WriteByte((byte)'\n');
-                        bytes += record.Length + 1L;
-                        count++;
-                        continue;
-                    }
-                }
-
-                record.CopyTo(buffer, used);
-                buffer[used + record.Length] = (byte)'\n';
-                used += record.Length + 1;
-                bytes += record.Length + 1L;
-                count++;
+                throw new InvalidOperationException(
+                    $"Record {writer.LinesWritten} of the partition is null; a byte line must be an array (use an empty one for an empty line).");
             }
 
-            output.Write(buffer, 0, used);
-            output.Flush();
-            return (bytes, count);
+            writer.WriteLine(record);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        writer.Flush();
+        return (writer.BytesWritten, writer.LinesWritten);
     }
 }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace Dataflow.IO;
 
@@ -17,8 +15,6 @@ namespace Dataflow.IO;
 /// </remarks>
 internal static class TextPartWriter
 {
-    private const int ChunkBytes = 64 * 1024;
-
     /// <summary>Writes <paramref name="records"/> to <paramref name="output"/> and flushes it; does not close it.</summary>
     /// <param name="output">The part file's stream, from <see cref="OutputCommitter.CreateTaskOutput"/>.</param>
     /// <param name="records">The partition's records.</param>
@@ -32,44 +28,20 @@ internal static class TextPartWriter
 
         var savedCulture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
-            long bytes = 0;
-            long count = 0;
-            int used = 0;
+            using var writer = new LineChunkWriter(output);
             foreach (T record in records)
             {
                 token.ThrowIfCancellationRequested();
-                string line = Format(record);
-                // UTF-8 needs at most 3 bytes per UTF-16 char (+1 for a dangling surrogate), plus the '\n'.
-                long worstCase = ((line.Length + 1L) * 3) + 1;
-                if (worstCase > buffer.Length - used)
-                {
-                    output.Write(buffer, 0, used);
-                    used = 0;
-                    if (worstCase > buffer.Length)
-                    {
-                        bytes += WriteLong(output, line);
-                        count++;
-                        continue;
-                    }
-                }
-
-                int encoded = Encoding.UTF8.GetBytes(line, buffer.AsSpan(used));
-                buffer[used + encoded] = (byte)'\n';
-                used += encoded + 1;
-                bytes += encoded + 1;
-                count++;
+                writer.WriteLine(Format(record));
             }
 
-            output.Write(buffer, 0, used);
-            output.Flush();
-            return (bytes, count);
+            writer.Flush();
+            return (writer.BytesWritten, writer.LinesWritten);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             CultureInfo.CurrentCulture = savedCulture;
         }
     }
@@ -81,21 +53,4 @@ internal static class TextPartWriter
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => record.ToString() ?? "null",
     };
-
-    private static int WriteLong(Stream output, string line)
-    {
-        int length = Encoding.UTF8.GetByteCount(line) + 1;
-        byte[] big = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            Encoding.UTF8.GetBytes(line, big);
-            big[length - 1] = (byte)'\n';
-            output.Write(big, 0, length);
-            return length;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(big);
-        }
-    }
 }

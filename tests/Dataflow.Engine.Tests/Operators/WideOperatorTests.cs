@@ -22,25 +22,11 @@ public sealed class WideOperatorTests(ContextFixture fixture) : IClassFixture<Co
         return (data, _ctx.Parallelize(data, TestData.Partitions(random, data.Length)));
     }
 
-    /// <summary>Runs the action and asserts it ran exactly two stages (map + result) and shuffled bytes.</summary>
-    private async Task<T> Shuffled<T>(Func<Task<T>> action, int expectedStages = 2)
-    {
-        await fixture.ResetEventsAsync();
-        var result = await action();
-        await _ctx.Listeners.FlushAsync();
-        var job = fixture.Recorder.LastJobId;
-        Assert.Equal(expectedStages, fixture.Recorder.StagesRun(job).Count);
-        Assert.True(fixture.Recorder.StagesRun(job).Sum(s => s.Metrics.ShuffleWriteBytes) > 0 || expectedStages == 1,
-            "expected shuffle bytes to be written");
-        return result;
-    }
+    /// <summary>Runs the action and asserts the stages it ran (map + result by default) and that it shuffled.</summary>
+    private Task<T> Shuffled<T>(Func<Task<T>> action, int expectedStages = 2) =>
+        StageAssert.RunsStagesAsync(fixture, expectedStages, action);
 
-    private static void AssertSameMultiset<T>(IEnumerable<T> expected, IEnumerable<T> actual)
-    {
-        var e = expected.Select(x => x?.ToString() ?? "null").Order(StringComparer.Ordinal).ToList();
-        var a = actual.Select(x => x?.ToString() ?? "null").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(e, a);
-    }
+    private static void AssertSameMultiset<T>(IEnumerable<T> expected, IEnumerable<T> actual) => StageAssert.SameMultiset(expected, actual);
 
     [Theory, MemberData(nameof(Seeds))]
     public async Task ReduceByKey_RandomSkewedInput_MatchesLinqGroupBySum(int seed)
