@@ -109,25 +109,7 @@ public abstract class RddBase
     /// </summary>
     internal static void EnsurePartitions(RddBase rdd)
     {
-        var order = new List<RddBase>();
-        var visited = new HashSet<int>();
-        var stack = new Stack<RddBase>();
-        stack.Push(rdd);
-        while (stack.Count > 0)
-        {
-            var current = stack.Pop();
-            if (current._partitions is not null || !visited.Add(current.Id))
-            {
-                continue;
-            }
-
-            order.Add(current);
-            foreach (var dependency in current.Dependencies)
-            {
-                stack.Push(dependency.Rdd);
-            }
-        }
-
+        var order = Lineage.Walk(rdd, acrossShuffles: true, stopAt: r => r._partitions is not null).ToList();
         for (var i = order.Count - 1; i >= 0; i--)
         {
             _ = order[i].Partitions;

@@ -63,38 +63,24 @@ internal sealed partial class DagScheduler
     private List<ShuffleMapStage> MissingParentStages(Stage stage)
     {
         var missing = new List<ShuffleMapStage>();
-        var visited = new HashSet<int>();
-        var stack = new Stack<RddBase>();
-        stack.Push(stage.Rdd);
-        while (stack.Count > 0)
+        foreach (var rdd in Lineage.Walk(stage.Rdd, acrossShuffles: false, stopAt: IsFullyStored))
         {
-            var rdd = stack.Pop();
-            if (!visited.Add(rdd.Id) || IsFullyStored(rdd))
+            if (IsFullyStored(rdd))
             {
                 continue;
             }
 
-            foreach (var dependency in rdd.Dependencies)
+            foreach (var shuffle in rdd.Dependencies.OfType<ShuffleDependency>().Where(s => !_mapOutputs.IsAvailable(s.ShuffleId)))
             {
-                if (dependency is ShuffleDependency shuffle)
+                ShuffleMapStage parent;
+                lock (_lock)
                 {
-                    if (!_mapOutputs.IsAvailable(shuffle.ShuffleId))
-                    {
-                        ShuffleMapStage parent;
-                        lock (_lock)
-                        {
-                            parent = _shuffleStages[shuffle.ShuffleId];
-                        }
-
-                        if (!missing.Contains(parent))
-                        {
-                            missing.Add(parent);
-                        }
-                    }
+                    parent = _shuffleStages[shuffle.ShuffleId];
                 }
-                else
+
+                if (!missing.Contains(parent))
                 {
-                    stack.Push(dependency.Rdd);
+                    missing.Add(parent);
                 }
             }
         }

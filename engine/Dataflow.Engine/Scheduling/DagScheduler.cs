@@ -38,38 +38,8 @@ internal sealed partial class DagScheduler
     }
 
     /// <summary>The shuffle dependencies reachable from <paramref name="rdd"/> through narrow dependencies only.</summary>
-    internal static List<ShuffleDependency> DirectShuffleDependencies(RddBase rdd)
-    {
-        var found = new List<ShuffleDependency>();
-        var visited = new HashSet<int>();
-        var stack = new Stack<RddBase>();
-        stack.Push(rdd);
-        while (stack.Count > 0)
-        {
-            var current = stack.Pop();
-            if (!visited.Add(current.Id))
-            {
-                continue;
-            }
-
-            foreach (var dependency in current.Dependencies)
-            {
-                if (dependency is ShuffleDependency shuffle)
-                {
-                    if (!found.Contains(shuffle))
-                    {
-                        found.Add(shuffle);
-                    }
-                }
-                else
-                {
-                    stack.Push(dependency.Rdd);
-                }
-            }
-        }
-
-        return found;
-    }
+    internal static List<ShuffleDependency> DirectShuffleDependencies(RddBase rdd) =>
+        [.. Lineage.Walk(rdd, acrossShuffles: false).SelectMany(r => r.Dependencies.OfType<ShuffleDependency>()).Distinct()];
 
     /// <summary>The map stages that <paramref name="rdd"/> reads directly, creating them (and their ancestors) as needed.</summary>
     private List<ShuffleMapStage> GetOrCreateParentStages(RddBase rdd)
@@ -147,17 +117,8 @@ internal sealed partial class DagScheduler
     private static async Task PrepareLineageAsync(RddBase rdd, CancellationToken cancellationToken)
     {
         var pending = new List<IRequiresPreparation>();
-        var visited = new HashSet<int>();
-        var stack = new Stack<RddBase>();
-        stack.Push(rdd);
-        while (stack.Count > 0)
+        foreach (var current in Lineage.Walk(rdd, acrossShuffles: true))
         {
-            var current = stack.Pop();
-            if (!visited.Add(current.Id))
-            {
-                continue;
-            }
-
             if (current is IRequiresPreparation { IsPrepared: false } preparedRdd && !pending.Contains(preparedRdd))
             {
                 pending.Add(preparedRdd);
@@ -169,8 +130,6 @@ internal sealed partial class DagScheduler
                 {
                     pending.Add(prepared);
                 }
-
-                stack.Push(dependency.Rdd);
             }
         }
 

@@ -4,15 +4,16 @@ using MessagePack;
 namespace Dataflow.Storage;
 
 /// <summary>
-/// Estimates the memory held by a block of records from a sample: the MessagePack size of up to
-/// <see cref="SampleSize"/> evenly spaced records, scaled to the count, times a factor for object headers and
-/// references. Cheap and never exact; it is used to decide eviction, not to allocate.
+/// Estimates the memory held by a materialised block of records (a cached partition) from up to
+/// <see cref="SampleSize"/> evenly spaced records, each measured with the same heuristic the spillable structures use
+/// (<see cref="ManagedSizeHeuristic"/>: the managed size implied by the record's MessagePack form), scaled to the
+/// count. Cheap and never exact; it decides eviction, not allocation.
 /// </summary>
 internal static class SizeEstimator
 {
     public const int SampleSize = 32;
-    private const double ObjectOverheadFactor = 2.0;
-    private const int PerRecordOverhead = 16;
+    private const int ListSlot = 8;
+    private const int UnmeasurableRecord = 64;
 
     public static long Estimate<T>(IReadOnlyList<T> records)
     {
@@ -28,15 +29,15 @@ internal static class SizeEstimator
         {
             try
             {
-                sampled += MessagePackSerializer.Serialize(records[i], RecordSerializer.Options).Length;
+                sampled += ManagedSizeHeuristic.Estimate(MessagePackSerializer.Serialize(records[i], RecordSerializer.Options));
             }
             catch (MessagePackSerializationException)
             {
-                sampled += 64;
+                sampled += UnmeasurableRecord;
             }
         }
 
-        var perRecord = ((double)sampled / count * ObjectOverheadFactor) + PerRecordOverhead;
+        var perRecord = ((double)sampled / count) + ListSlot;
         return 64 + (long)(perRecord * records.Count);
     }
 }
