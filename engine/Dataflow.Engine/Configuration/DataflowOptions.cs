@@ -38,4 +38,7 @@ public sealed class DataflowOptions
 
     /// <summary>Shuffle files (<c>Dataflow:Shuffle</c>).</summary>
     public ShuffleOptions Shuffle { get; set; } = new();
+
+    /// <summary>Worker silo settings (<c>Dataflow:Worker</c>); read by <c>Dataflow.Worker</c> only.</summary>
+    public WorkerOptions Worker { get; set; } = new();
 }

@@ -1,0 +1,2 @@
+// Placeholder: the worker executable is being written.
+return 0;
