@@ -13,6 +13,8 @@ internal sealed class ResultTask<T, TResult> : StageTask
         _func = func;
     }
 
+    internal override RddBase Rdd => _rdd;
+
     internal override object? Run(TaskContext context) =>
         _func(context, InterruptibleEnumerable.Wrap(_rdd.Iterator(Partition, context), context.CancellationToken));
 }

@@ -10,5 +10,9 @@ internal sealed class ShuffleMapTask : StageTask
     public ShuffleMapTask(ShuffleDependency dependency, Partition partition, CallSite callSite)
         : base(partition, callSite) => _dependency = dependency;
 
+    internal ShuffleDependency Dependency => _dependency;
+
+    internal override RddBase Rdd => _dependency.Rdd;
+
     internal override object? Run(TaskContext context) => _dependency.RunMapTask(Partition, context);
 }

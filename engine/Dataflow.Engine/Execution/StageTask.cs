@@ -14,7 +14,21 @@ public abstract class StageTask
     }
 
     /// <summary>The partition of the stage's final RDD that the task computes.</summary>
-    public Partition Partition { get; }
+    public Partition Partition { get; private set; }
+
+    /// <summary>The RDD whose partition the task computes: the stage's final RDD (the shuffle's parent for a map task).</summary>
+    internal abstract RddBase Rdd { get; }
+
+    /// <summary>
+    /// The same task for another partition of <see cref="Rdd"/>. A worker deserialises a stage's task binary once and
+    /// derives each of its tasks from it.
+    /// </summary>
+    internal StageTask ForPartition(int partition)
+    {
+        var copy = (StageTask)MemberwiseClone();
+        copy.Partition = Rdd.Partitions[partition];
+        return copy;
+    }
 
     /// <summary>The call site of the stage's final RDD (or the action, for a result stage).</summary>
     public CallSite CallSite { get; }

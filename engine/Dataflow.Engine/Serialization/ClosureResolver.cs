@@ -110,7 +110,13 @@ internal sealed class ClosureResolver : IFormatterResolver
 
         if (typeof(RddBase).IsAssignableFrom(type))
         {
-            return Refuse(type, "transformations and actions run only on the driver; join or broadcast the data instead");
+            // Refused in closures; a number in a task binary's RDD table (see RddTable).
+            return Instantiate(typeof(RddReferenceFormatter<>), type);
+        }
+
+        if (type == typeof(DataflowContext))
+        {
+            return Instantiate(typeof(DriverOnlyFormatter<>), type, DeniedTypes.HintFor(type)!);
         }
 
         if (DeniedTypes.HintFor(type) is { } hint)
@@ -128,13 +134,22 @@ internal sealed class ClosureResolver : IFormatterResolver
             return Instantiate(typeof(GenericEnumFormatter<>), type);
         }
 
+        if (type.IsArray)
+        {
+            // An array's Assembly is its element type's; the elements go through this resolver.
+            return BuiltinResolver.Instance.GetFormatterDynamic(type) ?? DynamicGenericResolver.Instance.GetFormatterDynamic(type);
+        }
+
         if (TypeAllowList.IsFrameworkAssembly(type.Assembly))
         {
             // Only base-library types here: the generic resolver would also claim a user's ICollection<T>
-            // implementation and silently drop its other fields. Lazy<T> would be forced on the driver.
-            var formatter = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Lazy<>)
-                ? null
-                : BuiltinResolver.Instance.GetFormatterDynamic(type) ?? DynamicGenericResolver.Instance.GetFormatterDynamic(type);
+            // implementation and silently drop its other fields. A Lazy<T> is written only inside task binaries (LazyFormatter).
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Lazy<>))
+            {
+                return Instantiate(typeof(LazyFormatter<>), type.GetGenericArguments()[0]);
+            }
+
+            var formatter = BuiltinResolver.Instance.GetFormatterDynamic(type) ?? DynamicGenericResolver.Instance.GetFormatterDynamic(type);
             return formatter ?? Refuse(type, "it is a base-library type without a serialiser; capture plain data instead");
         }
 

@@ -71,7 +71,7 @@ internal static class ClosureSerializer
         Deserialize(bytes, policy) as TDelegate ??
         throw new MessagePackSerializationException($"The closure payload is not a {TypeNames.Display(typeof(TDelegate))}.");
 
-    private static ClosureSerializerOptions WriteOptions()
+    internal static ClosureSerializerOptions WriteOptions()
     {
         var options = s_writeOptions;
         if (options is null || options.ResolverVersion != DataflowSerializer.Version)

@@ -24,7 +24,11 @@ internal sealed class ClosureSerializerOptions : MessagePackSerializerOptions
     {
         Policy = copyFrom.Policy;
         ResolverVersion = copyFrom.ResolverVersion;
+        Rdds = copyFrom.Rdds;
     }
+
+    /// <summary>The RDD table of the task binary being written or read; <c>null</c> for plain closures (which may not hold RDDs).</summary>
+    public RddTable? Rdds { get; private set; }
 
     /// <summary>How type names are resolved; <c>null</c> when the options only serialise.</summary>
     public TypeResolutionPolicy? Policy { get; }
@@ -44,6 +48,14 @@ internal sealed class ClosureSerializerOptions : MessagePackSerializerOptions
     public static TypeResolutionPolicy PolicyOf(MessagePackSerializerOptions options) =>
         (options as ClosureSerializerOptions)?.Policy ??
         throw new InvalidOperationException("Closures are deserialised only with ClosureSerializer.Deserialize and a TypeResolutionPolicy.");
+
+    /// <summary>A copy of these options for writing or reading one task binary with <paramref name="rdds"/>.</summary>
+    public ClosureSerializerOptions WithRdds(RddTable rdds)
+    {
+        var copy = (ClosureSerializerOptions)Clone();
+        copy.Rdds = rdds;
+        return copy;
+    }
 
     /// <inheritdoc />
     public override Type LoadType(string typeName) =>

@@ -34,7 +34,7 @@ internal sealed class PolymorphicFormatter<T>(IFormatterResolver concrete) : IMe
                 writer.Write(TypeNames.Wire(argument));
             }
         }
-        else if (type == typeof(T))
+        else if (type == typeof(T) || IsHiddenBehindInterface(type))
         {
             writer.WriteNil();
             concrete.GetFormatterWithVerify<T>().Serialize(ref writer, value, options);
@@ -88,7 +88,17 @@ internal sealed class PolymorphicFormatter<T>(IFormatterResolver concrete) : IMe
         }
     }
 
-    private static T Expect(object? value) => value is T typed
-        ? typed
+    /// <summary>
+    /// A non-public type behind a base-library collection interface (a LINQ iterator or a spillable group behind
+    /// <c>IEnumerable&lt;T&gt;</c>, MessagePack's own <c>IGrouping</c>) travels as that interface — its elements, read back
+    /// as a plain collection — rather than by a name no worker may resolve.
+    /// </summary>
+    private static bool IsHiddenBehindInterface(Type runtimeType) =>
+        typeof(T).IsInterface && typeof(System.Collections.IEnumerable).IsAssignableFrom(typeof(T)) && !runtimeType.IsVisible &&
+        TypeAllowList.IsFrameworkAssembly(typeof(T).Assembly);
+
+    // Null is what some formatters legitimately read (an RDD outside a task binary's table).
+    private static T Expect(object? value) => value is null || value is T
+        ? (T)value!
         : throw new MessagePackSerializationException($"The payload holds a {value?.GetType().FullName}, which is not a {typeof(T).FullName}.");
 }

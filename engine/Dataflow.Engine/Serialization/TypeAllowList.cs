@@ -144,7 +144,8 @@ internal sealed class TypeAllowList
         var assembly = type.Assembly;
         if (assembly.GetName().Name == s_engineAssembly)
         {
-            return typeof(DataflowContext).IsAssignableFrom(type) || typeof(RddBase).IsAssignableFrom(type)
+            // RDD types are named by task binaries; RddReferenceFormatter reads them nowhere else.
+            return typeof(DataflowContext).IsAssignableFrom(type)
                 ? $"{type.FullName} lives only on the driver"
                 : null;
         }

@@ -47,7 +47,6 @@ public sealed class TypeAllowListTests
             (typeof(IntPtr), "is not on the allow-list"),
             (typeof(Lazy<int>), "is not on the allow-list"),
             (typeof(DataflowContext), "lives only on the driver"),
-            (typeof(Rdd<int>), "lives only on the driver"),
             (typeof(FactAttribute), "not one of the job's assemblies"),
         };
 
