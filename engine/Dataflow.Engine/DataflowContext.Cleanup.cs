@@ -20,5 +20,6 @@ public sealed partial class DataflowContext
     {
         MapOutputs.ClearOutputs(shuffleId);
         _environment.ShuffleManager.RemoveShuffle(shuffleId);
+        (_backend as Scheduling.IRemoteShuffleCleanup)?.RemoveShuffle(shuffleId);
     }
 }

@@ -6,6 +6,7 @@ namespace Dataflow;
 public sealed partial class DataflowContext
 {
     private readonly AsyncLocal<string?> _jobGroup = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, object?> _broadcastValues = new();
     private long _nextBroadcastId;
 
     internal AccumulatorRegistry Accumulators { get; } = new();
@@ -32,8 +33,18 @@ public sealed partial class DataflowContext
     /// instead of capturing it in every closure.
     /// </summary>
     /// <remarks>Spark: broadcast</remarks>
-    public Broadcast<T> Broadcast<T>(T value, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
-        new(Interlocked.Increment(ref _nextBroadcastId), value, this, new CallSite(nameof(Broadcast), callerFile, callerLine));
+    public Broadcast<T> Broadcast<T>(T value, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        var broadcast = new Broadcast<T>(Interlocked.Increment(ref _nextBroadcastId), value, this, new CallSite(nameof(Broadcast), callerFile, callerLine));
+        _broadcastValues[broadcast.Id] = value;
+        return broadcast;
+    }
+
+    /// <summary>The value of a live broadcast, which cluster workers fetch from the driver at its first use.</summary>
+    internal bool TryGetBroadcastValue(long id, out object? value) => _broadcastValues.TryGetValue(id, out value);
+
+    /// <summary>Forgets a destroyed broadcast's value.</summary>
+    internal void ForgetBroadcast(long id) => _broadcastValues.TryRemove(id, out _);
 
     /// <summary>
     /// Tags the jobs started from now on by this thread (and the async flow it starts) with a group, so they can be

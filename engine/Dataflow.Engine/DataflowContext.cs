@@ -55,12 +55,6 @@ public sealed partial class DataflowContext : IAsyncDisposable
         Options = options ?? new DataflowOptions();
         DataflowConfiguration.Validate(Options);
         Master = Master.Resolve(Options.Master);
-        if (!Master.IsLocal && backendFactory is null)
-        {
-            throw new NotSupportedException(
-                $"Master '{Master}' needs cluster support, which is not part of this build yet; use local, local[N] or local[*].");
-        }
-
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _directory = Path.Combine(Path.GetFullPath(Options.Shuffle.LocalDirectory), $"context-{System.Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -80,7 +74,8 @@ public sealed partial class DataflowContext : IAsyncDisposable
             SpillDirectory = Path.Combine(_spillDirectory, "spill"),
             Compress = Options.Shuffle.Compress,
         };
-        _backend = backendFactory?.Invoke(_environment) ?? new LocalBackend(Master.LocalThreads, _environment);
+        _backend = backendFactory?.Invoke(_environment) ??
+                   (Master.IsLocal ? new LocalBackend(Master.LocalThreads, _environment) : ClusterBackends.Create(this, _environment));
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
     }

@@ -21,6 +21,12 @@ internal sealed class ExecutionEnvironment(string executorId, IShuffleManager sh
 
     public BroadcastStore Broadcasts { get; } = new();
 
+    /// <summary>
+    /// How a worker gets a broadcast's value it has no copy of (from the driver); <c>null</c> in the driver's own
+    /// environment, whose tasks read the driver's object.
+    /// </summary>
+    public Func<long, object?>? FetchBroadcast { get; init; }
+
     /// <summary>The executor's execution-memory budget, shared by its tasks' sort buffers, maps and groups.</summary>
     public MemoryManager Memory { get; init; } = new(long.MaxValue);
 

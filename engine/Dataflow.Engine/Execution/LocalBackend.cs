@@ -14,9 +14,11 @@ internal sealed class LocalBackend : ISchedulerBackend
 
     private readonly FairTaskQueue<WorkItem> _queue = new();
     private readonly Thread[] _threads;
-    private readonly ExecutionEnvironment _environment;
+    private readonly ExecutionEnvironment? _environment;
 
-    public LocalBackend(int threads, ExecutionEnvironment environment)
+    /// <param name="threads">Executor threads (task slots).</param>
+    /// <param name="environment">The environment of tasks run without one of their own; <c>null</c> when every task brings its own.</param>
+    public LocalBackend(int threads, ExecutionEnvironment? environment)
     {
         _environment = environment;
         DefaultParallelism = threads;
@@ -30,9 +32,13 @@ internal sealed class LocalBackend : ISchedulerBackend
 
     public int DefaultParallelism { get; }
 
-    public Task<TaskResult> RunTaskAsync(TaskDescription task, CancellationToken cancellationToken)
+    public Task<TaskResult> RunTaskAsync(TaskDescription task, CancellationToken cancellationToken) =>
+        RunTaskAsync(task, _environment ?? throw new InvalidOperationException("This executor runs tasks only with their application's environment."), cancellationToken);
+
+    /// <summary>Runs a task against another executor environment (a cluster worker keeps one per application).</summary>
+    public Task<TaskResult> RunTaskAsync(TaskDescription task, ExecutionEnvironment environment, CancellationToken cancellationToken)
     {
-        var item = new WorkItem(task, cancellationToken);
+        var item = new WorkItem(task, environment, cancellationToken);
         if (cancellationToken.CanBeCanceled)
         {
             // Queued tasks of a cancelled job complete at once; a running one stops at its next record.
@@ -65,7 +71,7 @@ internal sealed class LocalBackend : ISchedulerBackend
 
             try
             {
-                item.Completion.TrySetResult(TaskRunner.Run(item.Task, _environment, item.CancellationToken));
+                item.Completion.TrySetResult(TaskRunner.Run(item.Task, item.Environment, item.CancellationToken));
             }
             catch (OperationCanceledException)
             {
@@ -78,9 +84,11 @@ internal sealed class LocalBackend : ISchedulerBackend
         }
     }
 
-    private sealed class WorkItem(TaskDescription task, CancellationToken cancellationToken)
+    private sealed class WorkItem(TaskDescription task, ExecutionEnvironment environment, CancellationToken cancellationToken)
     {
         public TaskDescription Task { get; } = task;
+
+        public ExecutionEnvironment Environment { get; } = environment;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 

@@ -31,6 +31,9 @@ public sealed class TaskMetrics
     /// <summary>Shuffle bytes read by the task (as stored: serialised, possibly compressed).</summary>
     public long ShuffleReadBytes { get; set; }
 
+    /// <summary>Of <see cref="ShuffleReadBytes"/>, the bytes fetched from other workers' block services.</summary>
+    public long ShuffleRemoteReadBytes { get; set; }
+
     /// <summary>Shuffle records written by a map task.</summary>
     public long ShuffleWriteRecords { get; set; }
 
@@ -55,6 +58,7 @@ public sealed class TaskMetrics
         BytesWritten += other.BytesWritten;
         ShuffleReadRecords += other.ShuffleReadRecords;
         ShuffleReadBytes += other.ShuffleReadBytes;
+        ShuffleRemoteReadBytes += other.ShuffleRemoteReadBytes;
         ShuffleWriteRecords += other.ShuffleWriteRecords;
         ShuffleWriteBytes += other.ShuffleWriteBytes;
         SpillBytes += other.SpillBytes;

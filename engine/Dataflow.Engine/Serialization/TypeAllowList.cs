@@ -213,7 +213,8 @@ internal sealed class TypeAllowList
     public static bool IsEngineOrDependency(Assembly assembly)
     {
         var name = assembly.GetName().Name ?? "";
-        return name == s_engineAssembly || name.StartsWith("MessagePack", StringComparison.Ordinal) ||
+        return name == s_engineAssembly || name == "Dataflow.Cluster" || name.StartsWith("MessagePack", StringComparison.Ordinal) ||
+               name.StartsWith("Orleans.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) ||
                name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || name.StartsWith("K4os.", StringComparison.Ordinal);
     }
 

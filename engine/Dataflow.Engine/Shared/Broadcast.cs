@@ -51,7 +51,8 @@ public sealed class Broadcast<T>
 
             if (TaskContext.Current is { } task)
             {
-                return (T)task.Environment.Broadcasts.GetOrFetch(Id, _context is null ? () => throw MissingOn(task) : () => _value)!;
+                var fetch = task.Environment.FetchBroadcast;
+                return (T)task.Environment.Broadcasts.GetOrFetch(Id, _context is not null ? () => _value : fetch is not null ? () => fetch(Id) : () => throw MissingOn(task))!;
             }
 
             return _context is null
@@ -72,7 +73,7 @@ public sealed class Broadcast<T>
     /// <remarks>Spark: destroy</remarks>
     public Task DestroyAsync()
     {
-        _ = DriverContext();
+        DriverContext().ForgetBroadcast(Id);
         _destroyed = true;
         return UnpersistAsync();
     }

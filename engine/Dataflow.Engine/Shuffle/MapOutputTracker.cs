@@ -18,6 +18,24 @@ internal sealed class MapOutputTracker
         }
     }
 
+    /// <summary>Every map output of a shuffle as the driver knows them (<c>null</c> where missing), for shipping to workers.</summary>
+    public MapStatus?[] Snapshot(int shuffleId)
+    {
+        lock (_lock)
+        {
+            return _outputs.TryGetValue(shuffleId, out var statuses) ? [.. statuses] : [];
+        }
+    }
+
+    /// <summary>A worker's view: replaces what it knows of a shuffle's outputs with the driver's current snapshot.</summary>
+    public void Replace(int shuffleId, MapStatus?[] statuses)
+    {
+        lock (_lock)
+        {
+            _outputs[shuffleId] = [.. statuses];
+        }
+    }
+
     /// <summary>Records a map output; the first successful attempt wins (a later one is ignored).</summary>
     public void RegisterMapOutput(MapStatus status)
     {

@@ -18,7 +18,7 @@ internal sealed class StreamSlice : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => true;
 
     public override bool CanWrite => false;
 
@@ -27,7 +27,7 @@ internal sealed class StreamSlice : Stream
     public override long Position
     {
         get => Length - _remaining;
-        set => throw new NotSupportedException();
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -46,7 +46,20 @@ internal sealed class StreamSlice : Stream
 
     public override void Flush() { }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => Position + offset,
+            _ => Length + offset,
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(target, Length, nameof(offset));
+        _inner.Seek(_start + target, SeekOrigin.Begin);
+        _remaining = Length - target;
+        return target;
+    }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

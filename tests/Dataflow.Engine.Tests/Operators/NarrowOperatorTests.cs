@@ -134,7 +134,8 @@ public sealed class NarrowOperatorTests(ContextFixture fixture) : IClassFixture<
     public async Task ForEachPartitionAsync_VisitsEveryElementOnce()
     {
         var data = Enumerable.Range(0, 1000).ToArray();
-        var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        // An accumulator, not a captured collection: the function may run in another process.
+        var seen = _ctx.CollectionAccumulator<int>();
         await _ctx.Parallelize(data, 7).ForEachPartitionAsync(items =>
         {
             foreach (var x in items)
@@ -142,7 +143,7 @@ public sealed class NarrowOperatorTests(ContextFixture fixture) : IClassFixture<
                 seen.Add(x);
             }
         }, TestContext.Current.CancellationToken);
-        Assert.Equal(data, seen.Order());
+        Assert.Equal(data, seen.Value.Order());
     }
 
     [Theory]

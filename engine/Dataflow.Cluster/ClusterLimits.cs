@@ -1,0 +1,11 @@
+namespace Dataflow.Cluster;
+
+/// <summary>Sizes that keep every Orleans message far below its 100 MiB limit.</summary>
+internal static class ClusterLimits
+{
+    /// <summary>The largest chunk of bulk data (blocks, blobs, results, broadcasts) in one message: 4 MiB.</summary>
+    public const int ChunkBytes = 4 * 1024 * 1024;
+
+    /// <summary>Read-ahead chunks of remote shuffle blocks a worker keeps in flight beyond the one each reader needs (48 MiB).</summary>
+    public const int ReadAheadChunks = 12;
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using Dataflow.Cluster.Grains;
+using Dataflow.Serialization;
+
+namespace Dataflow.Cluster.Driver;
+
+/// <summary>The driver's observer that workers fetch broadcast values from, each serialised once, in chunks.</summary>
+internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
+{
+    private readonly ConcurrentDictionary<long, Lazy<byte[]>> _serialised = new();
+
+    public Task<BroadcastChunk> ReadBroadcast(long id, long offset, int count)
+    {
+        var bytes = _serialised.GetOrAdd(id, key => new Lazy<byte[]>(() => context.TryGetBroadcastValue(key, out var value)
+            ? ValueCodec.Serialize(value)
+            : throw new InvalidOperationException($"Broadcast {key} does not exist on the driver (destroyed?)."))).Value;
+        var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
+        return Task.FromResult(new BroadcastChunk(bytes.AsSpan((int)offset, n).ToArray(), bytes.LongLength));
+    }
+}

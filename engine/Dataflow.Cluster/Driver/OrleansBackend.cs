@@ -1,0 +1,419 @@
+using System.Collections.Concurrent;
+using Dataflow.Cluster.Grains;
+using Dataflow.Cluster.Worker;
+using Dataflow.Dependencies;
+using Dataflow.Execution;
+using Dataflow.Scheduling;
+using Dataflow.Serialization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Dataflow.Cluster.Driver;
+
+/// <summary>
+/// Runs tasks on the executors of an Orleans cluster, the driver being an Orleans client. It follows membership (a
+/// worker that joins is set up — assemblies uploaded once, application registered — and gets tasks; the tasks of one
+/// that leaves fail with <see cref="ExecutorLostException"/> and are retried elsewhere), places each task on a free
+/// slot of an executor in its preferred locations when there is one, uploads each stage's binary once per executor,
+/// and fetches results that were too large to return inline in chunks.
+/// </summary>
+/// <remarks>Spark: CoarseGrainedSchedulerBackend with the TaskSchedulerImpl's placement.</remarks>
+internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffleCleanup
+{
+    private static readonly TimeSpan s_membershipPoll = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, RemoteExecutor> _executors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _settingUp = new(StringComparer.Ordinal);
+    private readonly LinkedList<PendingTask> _pending = new();
+    private readonly ConcurrentDictionary<(int Stage, int Attempt), Lazy<(long Id, byte[] Payload)>> _stages = new();
+    private readonly TypeResolutionPolicy _policy;
+    private readonly DataflowContext _context;
+    private readonly IClusterClient _client;
+    private readonly IHost? _ownedHost;
+    private readonly IReadOnlyList<(JobAssembly Assembly, byte[] Bytes)> _assemblies;
+    private readonly DriverEndpoint _endpoint;
+    private readonly ApplicationSpec _spec;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _membership = Task.CompletedTask;
+    private long _nextBinaryId;
+
+    private OrleansBackend(DataflowContext context, IClusterClient client, IHost? ownedHost)
+    {
+        _context = context;
+        _client = client;
+        _ownedHost = ownedHost;
+        _logger = context.LoggerFactory.CreateLogger<OrleansBackend>();
+        _policy = TypeResolutionPolicy.ForDriver(_logger);
+        _assemblies = JobAssemblies.Collect();
+        _endpoint = new DriverEndpoint(context);
+        AppId = Guid.NewGuid().ToString("N");
+        _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
+            (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint));
+    }
+
+    public string AppId { get; }
+
+    public int DefaultParallelism { get; private set; }
+
+    /// <summary>The executors now taking tasks.</summary>
+    public IReadOnlyList<ExecutorInfo> Executors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _executors.Values.Where(e => e.Alive).Select(e => e.Info)];
+            }
+        }
+    }
+
+    /// <summary>Sets up every worker in the cluster, then follows membership; fails when none has task slots.</summary>
+    public static async Task<OrleansBackend> StartAsync(DataflowContext context, IClusterClient client, IHost? ownedHost, TimeSpan waitForWorkers)
+    {
+        var backend = new OrleansBackend(context, client, ownedHost);
+        var deadline = DateTime.UtcNow + waitForWorkers;
+        while (true)
+        {
+            await backend.RefreshMembershipAsync().ConfigureAwait(false);
+            var slots = backend.Executors.Sum(e => e.Slots);
+            if (slots > 0)
+            {
+                backend.DefaultParallelism = slots;
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await backend.DisposeAsync().ConfigureAwait(false);
+                throw new InvalidOperationException(
+                    $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N.");
+            }
+
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+
+        backend._membership = backend.FollowMembershipAsync();
+        return backend;
+    }
+
+    public Task<TaskResult> RunTaskAsync(TaskDescription task, CancellationToken cancellationToken)
+    {
+        var pending = new PendingTask(task, cancellationToken);
+        lock (_lock)
+        {
+            pending.Node = _pending.AddLast(pending);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Registration = cancellationToken.Register(static state =>
+            {
+                var (backend, item) = ((OrleansBackend, PendingTask))state!;
+                backend.CancelIfQueued(item);
+            }, (this, pending));
+        }
+
+        Dispatch();
+        return pending.Completion.Task;
+    }
+
+    public void RemoveShuffle(int shuffleId)
+    {
+        foreach (var executor in LiveExecutors())
+        {
+            _ = executor.Grain.RemoveShuffle(AppId, shuffleId).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _membership.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var executor in LiveExecutors())
+        {
+            // Best effort: a worker that is gone has nothing left to delete.
+            await executor.Grain.RemoveApplication(AppId).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_ownedHost is not null)
+        {
+            await _ownedHost.StopAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _ownedHost.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private List<RemoteExecutor> LiveExecutors()
+    {
+        lock (_lock)
+        {
+            return [.. _executors.Values.Where(e => e.Alive)];
+        }
+    }
+
+    private void CancelIfQueued(PendingTask pending)
+    {
+        lock (_lock)
+        {
+            if (pending.Node?.List is null)
+            {
+                return;
+            }
+
+            _pending.Remove(pending.Node);
+        }
+
+        pending.Completion.TrySetCanceled(pending.CancellationToken);
+    }
+
+    /// <summary>Starts queued tasks while there are free slots, the oldest first.</summary>
+    private void Dispatch()
+    {
+        while (true)
+        {
+            PendingTask task;
+            RemoteExecutor executor;
+            lock (_lock)
+            {
+                if (_pending.First is not { } first || Choose(first.Value.Description) is not { } chosen)
+                {
+                    return;
+                }
+
+                task = first.Value;
+                _pending.RemoveFirst();
+                executor = chosen;
+                executor.FreeSlots--;
+            }
+
+            _ = LaunchAsync(executor, task);
+        }
+    }
+
+    /// <summary>A free executor among the task's preferred locations, else the one with the most free slots.</summary>
+    private RemoteExecutor? Choose(TaskDescription task)
+    {
+        RemoteExecutor? best = null;
+        foreach (var executor in _executors.Values)
+        {
+            if (!executor.Alive || executor.FreeSlots <= 0)
+            {
+                continue;
+            }
+
+            if (task.PreferredLocations.Contains(executor.Id) || task.PreferredLocations.Contains(executor.Info.Host))
+            {
+                return executor;
+            }
+
+            if (best is null || executor.FreeSlots > best.FreeSlots)
+            {
+                best = executor;
+            }
+        }
+
+        return best;
+    }
+
+    private async Task LaunchAsync(RemoteExecutor executor, PendingTask pending)
+    {
+        var task = pending.Description;
+        try
+        {
+            var (binaryId, payload) = StagePayloadOf(task);
+            await executor.EnsureBlobAsync(WorkerExecutor.BinaryKey(AppId, binaryId), payload).ConfigureAwait(false);
+            using var call = CancellationTokenSource.CreateLinkedTokenSource(pending.CancellationToken, executor.Lost.Token);
+            var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId);
+            var reply = await executor.Grain.RunTask(launch, call.Token).ConfigureAwait(false);
+            var bytes = reply.Inline ?? await ReadStoredResultAsync(executor, task.TaskId, reply.StoredLength).ConfigureAwait(false);
+            pending.Completion.TrySetResult(TaskResultCodec.Deserialize(bytes, task, _policy));
+        }
+        catch (OperationCanceledException) when (pending.CancellationToken.IsCancellationRequested)
+        {
+            pending.Completion.TrySetCanceled(pending.CancellationToken);
+        }
+        catch (Exception e) when (IsConnectivityFailure(e) || executor.Lost.IsCancellationRequested)
+        {
+            MarkLost(executor, e.Message);
+            pending.Completion.TrySetResult(new TaskResult(task, null, new ExecutorLostException(executor.Id, e.Message, e), new TaskMetrics(), executor.Id));
+        }
+        catch (Exception e)
+        {
+            // The stage cannot be serialised (a closure capturing something that cannot travel): that fails the job.
+            pending.Completion.TrySetException(e);
+        }
+        finally
+        {
+            pending.Registration.Dispose();
+            lock (_lock)
+            {
+                executor.FreeSlots++;
+            }
+
+            Dispatch();
+        }
+    }
+
+    private (long Id, byte[] Payload) StagePayloadOf(TaskDescription task) =>
+        _stages.GetOrAdd((task.StageId, task.StageAttempt), _ => new Lazy<(long, byte[])>(() =>
+        {
+            var binary = TaskBinary.Serialize(task.Task);
+            var shuffles = Lineage.Walk(task.Task.Rdd, acrossShuffles: false)
+                .SelectMany(r => r.Dependencies.OfType<ShuffleDependency>())
+                .Select(d => d.ShuffleId).Distinct()
+                .Select(id => (id, _context.MapOutputs.Snapshot(id))).ToList();
+            return (Interlocked.Increment(ref _nextBinaryId), StagePayload.Write(binary, shuffles));
+        })).Value;
+
+    private static async Task<byte[]> ReadStoredResultAsync(RemoteExecutor executor, long taskId, long length, string appId)
+    {
+        var bytes = new byte[length];
+        for (long offset = 0; offset < length;)
+        {
+            var chunk = await executor.Blocks.ReadResult(appId, taskId, offset, ClusterLimits.ChunkBytes).ConfigureAwait(false);
+            if (chunk.Length == 0)
+            {
+                throw new IOException($"Executor {executor.Id} stopped sending the result of task {taskId} at {offset} of {length} bytes.");
+            }
+
+            chunk.CopyTo(bytes, offset);
+            offset += chunk.Length;
+        }
+
+        return bytes;
+    }
+
+    private Task<byte[]> ReadStoredResultAsync(RemoteExecutor executor, long taskId, long length) =>
+        ReadStoredResultAsync(executor, taskId, length, AppId);
+
+    private static bool IsConnectivityFailure(Exception e) =>
+        e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or GatewayTooBusyException;
+
+    private void MarkLost(RemoteExecutor executor, string reason)
+    {
+        lock (_lock)
+        {
+            if (!executor.Alive)
+            {
+                return;
+            }
+
+            executor.Alive = false;
+            _executors.Remove(executor.Id);
+        }
+
+        LogExecutorLost(executor.Id, reason);
+        executor.Lost.Cancel();
+        _context.MapOutputs.RemoveOutputsOnExecutor(executor.Id);
+    }
+
+    private async Task FollowMembershipAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(s_membershipPoll, _stopping.Token).ConfigureAwait(false);
+                await RefreshMembershipAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogMembershipFailed(e.Message);
+            }
+        }
+    }
+
+    private async Task RefreshMembershipAsync()
+    {
+        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+        var active = hosts.Keys.Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal);
+        List<RemoteExecutor> gone;
+        List<string> joined;
+        lock (_lock)
+        {
+            gone = [.. _executors.Values.Where(e => !active.Contains(e.Id))];
+            joined = [.. active.Where(id => !_executors.ContainsKey(id) && _settingUp.Add(id))];
+        }
+
+        foreach (var executor in gone)
+        {
+            MarkLost(executor, "it left the cluster");
+        }
+
+        await Task.WhenAll(joined.Select(SetUpAsync)).ConfigureAwait(false);
+    }
+
+    /// <summary>Uploads the job's assemblies a new worker lacks, registers the application, then offers its slots.</summary>
+    private async Task SetUpAsync(string siloAddress)
+    {
+        try
+        {
+            var grain = _client.GetGrain<IExecutorGrain>(siloAddress);
+            var info = await grain.GetInfo().ConfigureAwait(false);
+            if (info.Slots <= 0)
+            {
+                return;
+            }
+
+            var executor = new RemoteExecutor(grain, _client.GetGrain<IBlockServiceGrain>(siloAddress), info);
+            var missing = (await grain.MissingBlobs([.. _assemblies.Select(a => WorkerExecutor.AssemblyKey(a.Assembly.Hash))]).ConfigureAwait(false)).ToHashSet();
+            foreach (var (assembly, bytes) in _assemblies.Where(a => missing.Contains(WorkerExecutor.AssemblyKey(a.Assembly.Hash))))
+            {
+                await executor.EnsureBlobAsync(WorkerExecutor.AssemblyKey(assembly.Hash), bytes).ConfigureAwait(false);
+            }
+
+            await grain.RegisterApplication(_spec).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _executors[info.ExecutorId] = executor;
+            }
+
+            LogExecutorAdded(info.ExecutorId, info.Slots, missing.Count);
+            Dispatch();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSetUpFailed(siloAddress, e.Message);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _settingUp.Remove(siloAddress);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Executor {ExecutorId} joined with {Slots} slots ({Uploaded} assemblies uploaded).")]
+    private partial void LogExecutorAdded(string executorId, int slots, int uploaded);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Executor {ExecutorId} lost: {Reason}; its running tasks are retried elsewhere.")]
+    private partial void LogExecutorLost(string executorId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setting up worker {Silo} failed: {Reason}; retrying at the next membership poll.")]
+    private partial void LogSetUpFailed(string silo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading cluster membership failed: {Reason}.")]
+    private partial void LogMembershipFailed(string reason);
+
+    private sealed class PendingTask(TaskDescription description, CancellationToken cancellationToken)
+    {
+        public TaskDescription Description { get; } = description;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<TaskResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<PendingTask>? Node { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Dataflow.Execution;
+using Dataflow.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Dataflow.Cluster.Driver;
+
+/// <summary>
+/// Connects a <see cref="DataflowContext"/> with an <c>orleans://host:port[,host:port...]</c> master: an Orleans client
+/// over the listed gateways (any of them may be down), then the <see cref="OrleansBackend"/>. Found by the engine by name.
+/// </summary>
+internal sealed class OrleansBackendFactory : IClusterBackendFactory
+{
+    /// <summary>How long a new context waits for a worker with task slots.</summary>
+    private static readonly TimeSpan s_waitForWorkers = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tests: connect through this client (an in-process test cluster's) instead of the master's gateways.</summary>
+    internal static IClusterClient? ClientOverride { get; set; }
+
+    public ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment) =>
+        CreateAsync(context).GetAwaiter().GetResult();
+
+    private static async Task<OrleansBackend> CreateAsync(DataflowContext context)
+    {
+        if (ClientOverride is { } client)
+        {
+            return await OrleansBackend.StartAsync(context, client, ownedHost: null, s_waitForWorkers).ConfigureAwait(false);
+        }
+
+        var gateways = context.Master.Gateways.Select(Resolve).ToArray();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(context.LoggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.UseOrleansClient(orleans =>
+        {
+            orleans.UseStaticClustering(gateways);
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = context.Options.Worker.ClusterId;
+                o.ServiceId = WorkerSiloBuilderExtensions.ServiceId;
+            });
+            // A task may run for hours; a lost worker fails its calls through membership, not through this timeout.
+            orleans.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(12));
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            host.Dispose();
+            throw new InvalidOperationException($"Cannot connect to the cluster at {context.Master}: {e.Message}. Is it running (cluster-config/local-cluster.sh status)?", e);
+        }
+
+        return await OrleansBackend.StartAsync(context, host.Services.GetRequiredService<IClusterClient>(), host, s_waitForWorkers).ConfigureAwait(false);
+    }
+
+    private static IPEndPoint Resolve(string gateway)
+    {
+        var colon = gateway.LastIndexOf(':');
+        var host = gateway[..colon].Trim('[', ']');
+        var port = int.Parse(gateway[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        return new IPEndPoint(address, port);
+    }
+}

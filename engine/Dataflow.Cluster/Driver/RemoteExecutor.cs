@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Dataflow.Cluster.Grains;
+
+namespace Dataflow.Cluster.Driver;
+
+/// <summary>The driver's view of one worker's executor: its grain, free slots, and what was uploaded to it.</summary>
+internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain blocks, ExecutorInfo info)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _uploads = new(StringComparer.Ordinal);
+
+    public IExecutorGrain Grain { get; } = grain;
+
+    public IBlockServiceGrain Blocks { get; } = blocks;
+
+    public ExecutorInfo Info { get; } = info;
+
+    public string Id => Info.ExecutorId;
+
+    /// <summary>Free task slots; changed under the backend's lock.</summary>
+    public int FreeSlots { get; set; } = info.Slots;
+
+    /// <summary>False once the worker left the cluster or stopped answering; no task is placed on it again.</summary>
+    public bool Alive { get; set; } = true;
+
+    /// <summary>Cancelled when the executor is lost, failing the calls in flight to it.</summary>
+    public CancellationTokenSource Lost { get; } = new();
+
+    /// <summary>Uploads a blob once (concurrent callers share the upload), in chunks.</summary>
+    public Task EnsureBlobAsync(string key, byte[] bytes) =>
+        _uploads.GetOrAdd(key, k => new Lazy<Task>(() => UploadAsync(k, bytes))).Value;
+
+    private async Task UploadAsync(string key, byte[] bytes)
+    {
+        for (long offset = 0; offset < bytes.LongLength || offset == 0; offset += ClusterLimits.ChunkBytes)
+        {
+            var n = (int)Math.Min(ClusterLimits.ChunkBytes, bytes.LongLength - offset);
+            await Grain.PutBlobChunk(key, offset, bytes.LongLength, bytes.AsSpan((int)offset, n).ToArray()).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+        }
+    }
+}

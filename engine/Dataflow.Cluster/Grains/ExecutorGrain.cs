@@ -1,0 +1,59 @@
+using Dataflow.Cluster.Placement;
+using Dataflow.Cluster.Worker;
+using Orleans.Concurrency;
+
+namespace Dataflow.Cluster.Grains;
+
+/// <summary>The executor's Orleans face: reentrant, so many tasks are in flight while each awaits its executor thread.</summary>
+[ExecutorPlacement, Reentrant]
+internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorGrain
+{
+    public Task<ExecutorInfo> GetInfo() => Task.FromResult(new ExecutorInfo(executor.ExecutorId, executor.Host, executor.Slots));
+
+    public Task<string[]> MissingBlobs(string[] hashes) => Task.FromResult(hashes.Where(h => !executor.Blobs.Has(h)).ToArray());
+
+    public Task PutBlobChunk(string key, long offset, long totalLength, byte[] chunk)
+    {
+        executor.Blobs.Put(key, offset, totalLength, chunk);
+        return Task.CompletedTask;
+    }
+
+    public Task RegisterApplication(ApplicationSpec spec)
+    {
+        executor.Register(spec);
+        return Task.CompletedTask;
+    }
+
+    public Task<TaskReply> RunTask(TaskLaunch request, CancellationToken cancellationToken) => executor.RunAsync(request, cancellationToken);
+
+    public Task RemoveShuffle(string appId, int shuffleId)
+    {
+        executor.Application(appId).ShuffleFiles.RemoveShuffle(shuffleId);
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveApplication(string appId)
+    {
+        executor.RemoveApplication(appId);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The block service's Orleans face: serves chunks of this worker's shuffle blocks and stored results.</summary>
+[ExecutorPlacement, Reentrant]
+internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlockServiceGrain
+{
+    public Task<byte[]> ReadShuffleBlock(string appId, int shuffleId, int mapId, int reduceId, long offset, int count)
+    {
+        var block = new Dataflow.Shuffle.ShuffleBlockId(shuffleId, mapId, reduceId);
+        using var stream = executor.Application(appId).ShuffleFiles.OpenBlock(block, null!);
+        var n = (int)Math.Clamp(stream.Length - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
+        var bytes = new byte[n];
+        stream.Seek(offset, SeekOrigin.Begin);
+        stream.ReadExactly(bytes);
+        return Task.FromResult(bytes);
+    }
+
+    public Task<byte[]> ReadResult(string appId, long taskId, long offset, int count) =>
+        Task.FromResult(executor.Application(appId).ReadResult(taskId, offset, count));
+}

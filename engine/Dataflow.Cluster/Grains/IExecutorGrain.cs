@@ -1,0 +1,53 @@
+namespace Dataflow.Cluster.Grains;
+
+/// <summary>
+/// A worker's executor (one per worker silo, keyed and pinned by its silo address). A thin adapter: the work is done
+/// by the worker's <c>WorkerExecutor</c> on its own threads; calls only queue work and await it.
+/// </summary>
+public interface IExecutorGrain : IGrainWithStringKey
+{
+    /// <summary>The executor's id, host and task slots.</summary>
+    Task<ExecutorInfo> GetInfo();
+
+    /// <summary>Which of <paramref name="hashes"/> (job assemblies, stage binaries) this worker does not hold yet.</summary>
+    Task<string[]> MissingBlobs(string[] hashes);
+
+    /// <summary>Receives one chunk of a blob (an assembly or a stage binary); the blob is usable once all its bytes came.</summary>
+    Task PutBlobChunk(string key, long offset, long totalLength, byte[] chunk);
+
+    /// <summary>Sets up an application (idempotent): its load context from the uploaded assemblies, its directories.</summary>
+    Task RegisterApplication(ApplicationSpec spec);
+
+    /// <summary>Runs one task attempt; a failure inside the task is part of the reply, not an exception.</summary>
+    Task<TaskReply> RunTask(TaskLaunch request, CancellationToken cancellationToken);
+
+    /// <summary>Deletes one shuffle's files of an application.</summary>
+    Task RemoveShuffle(string appId, int shuffleId);
+
+    /// <summary>Drops an application: its files, blobs and broadcast copies.</summary>
+    Task RemoveApplication(string appId);
+}
+
+/// <summary>A worker's block service (pinned like the executor): serves its map outputs and stored results in chunks.</summary>
+public interface IBlockServiceGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Up to <paramref name="count"/> bytes (at most the chunk limit) of a shuffle block from <paramref name="offset"/>;
+    /// fewer only at the block's end. The block is named by ids, never by a path.
+    /// </summary>
+    Task<byte[]> ReadShuffleBlock(string appId, int shuffleId, int mapId, int reduceId, long offset, int count);
+
+    /// <summary>A chunk of a task result too large to return inline; the last read releases it.</summary>
+    Task<byte[]> ReadResult(string appId, long taskId, long offset, int count);
+}
+
+/// <summary>The driver's side, reachable from workers: broadcast values, fetched by a task at their first use on a worker.</summary>
+public interface IDriverEndpoint : IGrainObserver
+{
+    /// <summary>Up to <paramref name="count"/> bytes of broadcast <paramref name="id"/>'s serialised value, and its total length.</summary>
+    Task<BroadcastChunk> ReadBroadcast(long id, long offset, int count);
+}
+
+/// <summary>A chunk of a serialised broadcast value.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BroadcastChunk([property: Id(0)] byte[] Bytes, [property: Id(1)] long TotalLength);

@@ -1,0 +1,47 @@
+namespace Dataflow.Cluster.Grains;
+
+/// <summary>What a worker's executor offers.</summary>
+/// <param name="ExecutorId">The worker's executor id (its silo address), which map outputs and cached blocks name.</param>
+/// <param name="Host">The worker's host, for locality.</param>
+/// <param name="Slots">Task slots; 0 for a silo that runs no executor (a membership-only primary).</param>
+[GenerateSerializer, Immutable]
+public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property: Id(1)] string Host, [property: Id(2)] int Slots);
+
+/// <summary>A driver's application as a worker sets it up: its assemblies and the settings its tasks need.</summary>
+/// <param name="AppId">Unique per driver context.</param>
+/// <param name="Assemblies">The job's assemblies (name and content hash) to load into the application's load context.</param>
+/// <param name="Compress">Whether shuffle blocks and spills are compressed.</param>
+/// <param name="FileBufferSize">The shuffle file buffer size.</param>
+/// <param name="Driver">The driver's endpoint, from which tasks fetch broadcast values.</param>
+[GenerateSerializer, Immutable]
+public sealed record ApplicationSpec(
+    [property: Id(0)] string AppId,
+    [property: Id(1)] JobAssembly[] Assemblies,
+    [property: Id(2)] bool Compress,
+    [property: Id(3)] int FileBufferSize,
+    [property: Id(4)] IDriverEndpoint Driver);
+
+/// <summary>One of a job's assemblies.</summary>
+/// <param name="Name">Its simple name.</param>
+/// <param name="Hash">The SHA-256 of its bytes (hex), under which its bytes are uploaded once per worker.</param>
+[GenerateSerializer, Immutable]
+public sealed record JobAssembly([property: Id(0)] string Name, [property: Id(1)] string Hash);
+
+/// <summary>One task attempt: ids plus the stage binary it derives from (uploaded before as blob <c>binary-&lt;id&gt;</c>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TaskLaunch(
+    [property: Id(0)] string AppId,
+    [property: Id(1)] long TaskId,
+    [property: Id(2)] int JobId,
+    [property: Id(3)] int StageId,
+    [property: Id(4)] int StageAttempt,
+    [property: Id(5)] int PartitionId,
+    [property: Id(6)] int Attempt,
+    [property: Id(7)] long BinaryId);
+
+/// <summary>
+/// A task's serialised result: inline when small, else left on the worker for the driver to read in chunks from
+/// its block service (<see cref="IBlockServiceGrain.ReadResult"/>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TaskReply([property: Id(0)] byte[]? Inline, [property: Id(1)] long StoredLength);

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Dataflow.Cluster.Grains;
+using Dataflow.Execution;
+using Dataflow.Serialization;
+using Dataflow.Shuffle;
+using Dataflow.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Dataflow.Cluster.Worker;
+
+/// <summary>
+/// One driver application on a worker: its load context and type policy, its executor environment (shuffle files,
+/// cached blocks, broadcast copies, the map outputs it was told about), the stage binaries it was sent, and results
+/// too large to return inline.
+/// </summary>
+internal sealed class WorkerApplication : IDisposable
+{
+    private readonly ConcurrentDictionary<long, Lazy<StageTask>> _stages = new();
+    private readonly ConcurrentDictionary<long, byte[]> _storedResults = new();
+    private readonly BlobStore _blobs;
+    private readonly string _directory;
+    private readonly IDriverEndpoint _driver;
+
+    public WorkerApplication(ApplicationSpec spec, WorkerExecutor executor, IGrainFactory grains, ILogger logger)
+    {
+        AppId = spec.AppId;
+        _blobs = executor.Blobs;
+        _driver = spec.Driver;
+        _directory = Path.Combine(executor.Directory, "apps", spec.AppId);
+        var bytes = spec.Assemblies.ToDictionary(a => a.Name, a => executor.Blobs.Get(WorkerExecutor.AssemblyKey(a.Hash)), StringComparer.Ordinal);
+        LoadContext = new JobLoadContext(spec.AppId, bytes);
+        var loaded = new List<Assembly>();
+        foreach (var name in bytes.Keys)
+        {
+            try
+            {
+                loaded.Add(LoadContext.LoadFromAssemblyName(new AssemblyName(name)));
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
+            {
+                logger.LogWarning("Application {AppId}: assembly {Assembly} could not be loaded ({Message}); types from it will be refused.", AppId, name, e.Message);
+            }
+        }
+
+        Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
+        var local = new LocalShuffleManager(executor.ExecutorId, Path.Combine(_directory, "shuffle"), spec.FileBufferSize);
+        Environment = new ExecutionEnvironment(
+            executor.ExecutorId,
+            new RemoteShuffleManager(local, AppId, grains, executor.ReadAhead),
+            new MapOutputTracker(),
+            new BlockManager(executor.ExecutorId, Path.Combine(_directory, "blocks"), executor.Memory))
+        {
+            Memory = executor.Memory,
+            SpillDirectory = Path.Combine(_directory, "spill"),
+            Compress = spec.Compress,
+            FetchBroadcast = FetchBroadcast,
+        };
+    }
+
+    public string AppId { get; }
+
+    public JobLoadContext LoadContext { get; }
+
+    public TypeResolutionPolicy Policy { get; }
+
+    public ExecutionEnvironment Environment { get; }
+
+    public LocalShuffleManager ShuffleFiles => ((RemoteShuffleManager)Environment.ShuffleManager).Local;
+
+    /// <summary>The stage's task, deserialised once from its uploaded payload; the map outputs it reads are recorded first.</summary>
+    public StageTask Stage(long binaryId) => _stages.GetOrAdd(binaryId, id => new Lazy<StageTask>(() =>
+    {
+        var (binary, shuffles) = StagePayload.Read(_blobs.Get(WorkerExecutor.BinaryKey(AppId, id)));
+        foreach (var (shuffleId, statuses) in shuffles)
+        {
+            Environment.MapOutputs.Replace(shuffleId, statuses);
+        }
+
+        return TaskBinary.Deserialize(binary, Policy);
+    })).Value;
+
+    public void StoreResult(long taskId, byte[] bytes) => _storedResults[taskId] = bytes;
+
+    /// <summary>A chunk of a stored result; reading its last byte releases it.</summary>
+    public byte[] ReadResult(long taskId, long offset, int count)
+    {
+        if (!_storedResults.TryGetValue(taskId, out var bytes))
+        {
+            throw new InvalidOperationException($"Task {taskId} of application {AppId} has no stored result here.");
+        }
+
+        var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
+        if (offset + n >= bytes.LongLength)
+        {
+            _storedResults.TryRemove(taskId, out _);
+        }
+
+        return bytes.AsSpan((int)offset, n).ToArray();
+    }
+
+    private object? FetchBroadcast(long id)
+    {
+        using var bytes = new MemoryStream();
+        long total;
+        do
+        {
+            var chunk = _driver.ReadBroadcast(id, bytes.Length, ClusterLimits.ChunkBytes).GetAwaiter().GetResult();
+            total = chunk.TotalLength;
+            bytes.Write(chunk.Bytes);
+            if (chunk.Bytes.Length == 0 && bytes.Length < total)
+            {
+                throw new InvalidOperationException($"The driver stopped sending broadcast {id} at {bytes.Length} of {total} bytes.");
+            }
+        }
+        while (bytes.Length < total);
+
+        return ValueCodec.Deserialize(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), Policy);
+    }
+
+    public void Dispose()
+    {
+        _blobs.RemoveWhere(WorkerExecutor.BinaryKey(AppId, -1)[..^2]);
+        Environment.ShuffleManager.Dispose();
+        Environment.BlockManager.Dispose();
+        if (System.IO.Directory.Exists(_directory))
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using Dataflow.Cluster.Grains;
+using Dataflow.Configuration;
+using Dataflow.Execution;
+using Dataflow.Scheduling;
+using Dataflow.Serialization;
+using Dataflow.Storage;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Dataflow.Cluster.Worker;
+
+/// <summary>
+/// A worker's executor: task slots on dedicated threads (the local backend's), one memory budget shared by all
+/// applications, the blobs drivers uploaded and the applications set up from them. The executor grain is its thin
+/// Orleans face.
+/// </summary>
+/// <remarks>Spark: Executor</remarks>
+internal sealed class WorkerExecutor : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<WorkerApplication>> _applications = new(StringComparer.Ordinal);
+    private readonly LocalBackend? _slots;
+    private readonly IGrainFactory _grains;
+    private readonly ILogger _logger;
+
+    public WorkerExecutor(DataflowOptions options, ILocalSiloDetails silo, IGrainFactory grains, ILoggerFactory loggerFactory)
+    {
+        _grains = grains;
+        _logger = loggerFactory.CreateLogger<WorkerExecutor>();
+        ExecutorId = silo.SiloAddress.ToParsableString();
+        Host = silo.SiloAddress.Endpoint.Address.ToString();
+        Slots = options.Worker.HostsExecutor ? (options.Executor.Cores > 0 ? options.Executor.Cores : Environment.ProcessorCount) : 0;
+        var root = options.Worker.LocalDirectory ?? Path.Combine(Path.GetTempPath(), "dataflow", $"worker-{silo.SiloAddress.Endpoint.Port}");
+        Directory = Path.Combine(Path.GetFullPath(root), $"executor-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Memory = new MemoryManager(options.Executor.Memory.Bytes);
+        _slots = Slots > 0 ? new LocalBackend(Slots, environment: null) : null;
+    }
+
+    public string ExecutorId { get; }
+
+    public string Host { get; }
+
+    public int Slots { get; }
+
+    public string Directory { get; }
+
+    public MemoryManager Memory { get; }
+
+    public BlobStore Blobs { get; } = new();
+
+    /// <summary>The worker-wide read-ahead budget of remote shuffle fetches, in chunks.</summary>
+    public SemaphoreSlim ReadAhead { get; } = new(ClusterLimits.ReadAheadChunks);
+
+    public static string AssemblyKey(string hash) => $"asm-{hash}";
+
+    public static string BinaryKey(string appId, long binaryId) => $"bin-{appId}-{binaryId}";
+
+    public void Register(ApplicationSpec spec) =>
+        _ = _applications.GetOrAdd(spec.AppId, _ => new Lazy<WorkerApplication>(() => new WorkerApplication(spec, this, _grains, _logger))).Value;
+
+    public WorkerApplication Application(string appId) =>
+        _applications.TryGetValue(appId, out var app)
+            ? app.Value
+            : throw new InvalidOperationException($"Application {appId} is not registered on executor {ExecutorId}.");
+
+    public async Task<TaskReply> RunAsync(TaskLaunch request, CancellationToken cancellationToken)
+    {
+        if (_slots is null)
+        {
+            throw new InvalidOperationException($"Silo {ExecutorId} runs no executor (it is a membership-only primary).");
+        }
+
+        var app = Application(request.AppId);
+        var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, []);
+        TaskResult result;
+        try
+        {
+            var task = app.Stage(request.BinaryId).ForPartition(request.PartitionId);
+            result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The stage could not be set up here (a refused type, a missing assembly): the task fails with the cause.
+            result = new TaskResult(description, null, e, new TaskMetrics(), ExecutorId);
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = TaskResultCodec.Serialize(result);
+        }
+        catch (Exception e) when (e is NotSupportedException or MessagePack.MessagePackSerializationException)
+        {
+            bytes = TaskResultCodec.Serialize(new TaskResult(description, null,
+                new NotSupportedException($"The result of task {request.TaskId} (stage {request.StageId}, partition {request.PartitionId}) cannot be sent to the driver: {e.Message}", e),
+                result.Metrics, ExecutorId));
+        }
+
+        if (bytes.Length <= ClusterLimits.ChunkBytes)
+        {
+            return new TaskReply(bytes, 0);
+        }
+
+        app.StoreResult(request.TaskId, bytes);
+        return new TaskReply(null, bytes.LongLength);
+    }
+
+    public void RemoveApplication(string appId)
+    {
+        if (_applications.TryRemove(appId, out var app) && app.IsValueCreated)
+        {
+            app.Value.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _slots?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (var appId in _applications.Keys)
+        {
+            RemoveApplication(appId);
+        }
+
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}

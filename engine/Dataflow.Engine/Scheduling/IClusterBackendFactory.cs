@@ -1,0 +1,34 @@
+using Dataflow.Execution;
+
+namespace Dataflow.Scheduling;
+
+/// <summary>
+/// Creates the backend for a cluster master (<c>orleans://…</c>). Implemented by <c>Dataflow.Cluster</c> and found by
+/// name (<see cref="ClusterBackends"/>), so the engine itself has no Orleans dependency.
+/// </summary>
+internal interface IClusterBackendFactory
+{
+    /// <summary>Connects to the cluster of <paramref name="context"/>'s master; returns once tasks can be placed.</summary>
+    ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment);
+}
+
+/// <summary>A backend that also keeps shuffle files on remote executors, which must be told when a shuffle is dropped.</summary>
+internal interface IRemoteShuffleCleanup
+{
+    /// <summary>Deletes the shuffle's files on every executor.</summary>
+    void RemoveShuffle(int shuffleId);
+}
+
+/// <summary>Finds the cluster backend factory of the <c>Dataflow.Cluster</c> assembly.</summary>
+internal static class ClusterBackends
+{
+    private const string FactoryTypeName = "Dataflow.Cluster.Driver.OrleansBackendFactory, Dataflow.Cluster";
+
+    public static ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment)
+    {
+        var type = Type.GetType(FactoryTypeName, throwOnError: false) ?? throw new NotSupportedException(
+            $"Master '{context.Master}' needs cluster support: reference the Dataflow.Cluster project (engine/Dataflow.Cluster) from the application.");
+        var factory = (IClusterBackendFactory)Activator.CreateInstance(type)!;
+        return factory.Create(context, driverEnvironment);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Dataflow.Cluster.Tests.Support;
+
+/// <summary>
+/// One in-process cluster for the whole test run, started by the first fixture that needs it (the linked engine suite
+/// has a fixture per class; a cluster per class would cost seconds each). Stopped when the test process exits.
+/// </summary>
+internal static class SharedCluster
+{
+    private static readonly Lazy<Task<InProcessCluster>> s_cluster = new(StartCoreAsync);
+
+    /// <summary>Any gateway-shaped URL: the backend connects through the in-process cluster's client.</summary>
+    public const string Master = "orleans://127.0.0.1:1";
+
+    public static Task<InProcessCluster> StartAsync() => s_cluster.Value;
+
+    private static async Task<InProcessCluster> StartCoreAsync()
+    {
+        var cluster = new InProcessCluster();
+        await cluster.InitializeAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return cluster;
+    }
+}
