@@ -1,0 +1,156 @@
+using System.Diagnostics;
+
+namespace Dataflow.Cluster.Tests.Processes;
+
+/// <summary>
+/// A job application built into a directory the workers never see runs on two real worker processes started by
+/// cluster-config/local-cluster.sh, and prints what it prints in local mode: its assemblies reach the workers only as
+/// bytes the driver sends.
+/// </summary>
+[Collection("processes")]
+public sealed class RealWorkerJobTests : IDisposable
+{
+    private const string JobProgram = """
+        using Dataflow;
+        var master = args[0];
+        await using var ctx = new DataflowContext(master);
+        var threshold = int.Parse(args[1]);
+        var lookup = ctx.Broadcast(new Dictionary<int, string> { [0] = "zero", [1] = "one", [2] = "two" });
+        var counter = ctx.LongAccumulator("kept");
+        var result = await ctx.Range(0, 20_000, numSlices: 6)
+            .Select(i => new Reading((int)(i % 3), i * 0.5))
+            .Where(r => r.Value >= threshold)
+            .Select(r => { counter.Add(1); return (Key: lookup.Value[r.Sensor], r.Value); })
+            .AggregateByKey(new Stats(0, 0), (s, v) => s.Add(v), (a, b) => a.Merge(b), 4)
+            .OrderBy(p => p.Key)
+            .ToArrayAsync();
+        foreach (var (key, stats) in result)
+        {
+            Console.WriteLine($"{key}\t{stats.Count}\t{stats.Sum:R}");
+        }
+
+        Console.WriteLine($"kept\t{counter.Value}");
+
+        public sealed record Reading(int Sensor, double Value);
+
+        public sealed record Stats(long Count, double Sum)
+        {
+            public Stats Add(double v) => new(Count + 1, Sum + v);
+
+            public Stats Merge(Stats o) => new(Count + o.Count, Sum + o.Sum);
+        }
+        """;
+
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "dataflow-job-" + Guid.NewGuid().ToString("N")[..10]);
+
+    [Fact]
+    public async Task JobBuiltElsewhere_OnTwoRealWorkers_PrintsWhatLocalModePrints()
+    {
+        var repo = RepoRoot();
+        var app = await BuildJobAsync(repo);
+        var runDir = Path.Combine(_dir, "run");
+        var env = new Dictionary<string, string> { ["DATAFLOW_RUN_DIR"] = runDir };
+        var script = Path.Combine(repo, "cluster-config", "local-cluster.sh");
+        var start = await RunAsync("bash", [script, "start", "2", "--slots", "2"], repo, env, TimeSpan.FromMinutes(5));
+        try
+        {
+            Assert.True(start.ExitCode == 0, start.Stderr);
+            var master = start.Stdout.Trim().Split('\n')[^1];
+            Assert.Matches(@"^orleans://127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$", master);
+
+            var local = await RunAsync("dotnet", [app, "local[2]", "100"], _dir, [], TimeSpan.FromMinutes(2));
+            var cluster = await RunAsync("dotnet", [app, master, "100"], _dir, [], TimeSpan.FromMinutes(2));
+
+            Assert.True(local.ExitCode == 0, local.Stderr);
+            Assert.True(cluster.ExitCode == 0, cluster.Stderr);
+            Assert.Equal(local.Stdout, cluster.Stdout);
+            // 20,000 readings of i/2 with i/2 >= 100 are i >= 200: 19,800 kept; the three sensors split them.
+            Assert.Contains("kept\t19800", cluster.Stdout, StringComparison.Ordinal);
+            Assert.Equal(4, cluster.Stdout.Trim().Split('\n').Length);
+            var workerLogs = Directory.GetDirectories(runDir, "worker-*").Select(d => File.ReadAllText(Path.Combine(d, "worker.log")));
+            Assert.All(workerLogs, log => Assert.DoesNotContain(_dir + "/out", log, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await RunAsync("bash", [script, "stop"], repo, env, TimeSpan.FromMinutes(1));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private async Task<string> BuildJobAsync(string repo)
+    {
+        var project = Path.Combine(_dir, "src");
+        Directory.CreateDirectory(project);
+        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), JobProgram);
+        await File.WriteAllTextAsync(Path.Combine(project, "SensorJob.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <GenerateDocumentationFile>false</GenerateDocumentationFile>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="{repo}/engine/Dataflow.Cluster/Dataflow.Cluster.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        // Outside the repository, so its build props do not apply; the engine projects still build with theirs.
+        var build = await RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(_dir, "out"), project], _dir, [], TimeSpan.FromMinutes(5));
+        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
+        return Path.Combine(_dir, "out", "SensorJob.dll");
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dataflow.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Dataflow.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string file, string[] args, string cwd, Dictionary<string, string> env, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in env)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}: {await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
