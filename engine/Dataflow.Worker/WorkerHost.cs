@@ -14,9 +14,6 @@ namespace Dataflow.Worker;
 /// <summary>Hosts one worker silo until SIGTERM or Ctrl-C.</summary>
 internal static class WorkerHost
 {
-    /// <summary>The Orleans service id of every Dataflow cluster; clusters are told apart by cluster id.</summary>
-    public const string ServiceId = "dataflow";
-
     /// <summary>Exit code when the silo cannot start or stop cleanly.</summary>
     public const int FailedExitCode = 1;
 
@@ -83,7 +80,8 @@ internal static class WorkerHost
         builder.UseOrleans(siloBuilder =>
         {
             var worker = options.Worker;
-            siloBuilder.UseLocalhostClustering(worker.SiloPort, worker.GatewayPort, primary, ServiceId, worker.ClusterId);
+            siloBuilder.UseLocalhostClustering(worker.SiloPort, worker.GatewayPort, primary,
+                WorkerSiloBuilderExtensions.ServiceId, worker.ClusterId);
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipTuning.Configure);
             siloBuilder.AddDataflowWorker(options);
         });
