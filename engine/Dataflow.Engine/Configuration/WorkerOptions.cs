@@ -2,7 +2,7 @@ namespace Dataflow.Configuration;
 
 /// <summary>
 /// How a worker silo (<c>engine/Dataflow.Worker</c>) joins the cluster; bound from <c>Dataflow:Worker</c>. Its task slots
-/// and memory are <c>Dataflow:Executor:Cores</c> and <c>Dataflow:Executor:Memory</c>. Drivers ignore this section.
+/// and memory are <c>Dataflow:Executor:Cores</c> and <c>Dataflow:Executor:Memory</c>. Drivers read only <see cref="ClusterId"/>.
 /// </summary>
 [OptionsSection(typeof(WorkerOptionsValidator))]
 public sealed class WorkerOptions
