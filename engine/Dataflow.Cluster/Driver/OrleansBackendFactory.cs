@@ -17,15 +17,18 @@ internal sealed class OrleansBackendFactory : IClusterBackendFactory
     /// <summary>How long a new context waits for a worker with task slots.</summary>
     private static readonly TimeSpan s_waitForWorkers = TimeSpan.FromSeconds(30);
 
-    /// <summary>Tests: connect through this client (an in-process test cluster's) instead of the master's gateways.</summary>
-    internal static IClusterClient? ClientOverride { get; set; }
+    /// <summary>
+    /// Tests: a master URL (e.g. <c>orleans://shared:1</c>) mapped to the client of an in-process test cluster, used
+    /// instead of connecting to the URL's gateways.
+    /// </summary>
+    internal static System.Collections.Concurrent.ConcurrentDictionary<string, IClusterClient> TestClients { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment) =>
         CreateAsync(context).GetAwaiter().GetResult();
 
     private static async Task<OrleansBackend> CreateAsync(DataflowContext context)
     {
-        if (ClientOverride is { } client)
+        if (TestClients.TryGetValue(context.Master.Url, out var client))
         {
             return await OrleansBackend.StartAsync(context, client, ownedHost: null, s_waitForWorkers).ConfigureAwait(false);
         }

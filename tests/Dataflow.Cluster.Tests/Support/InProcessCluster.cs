@@ -7,7 +7,7 @@ namespace Dataflow.Cluster.Tests.Support;
 /// An in-process Orleans cluster of worker silos, each with its own executor and local directory; one per test run
 /// (<see cref="SharedCluster"/>), as starting one costs about two seconds.
 /// </summary>
-public sealed class InProcessCluster : IAsyncLifetime
+public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null) : IAsyncLifetime
 {
     public const int Workers = 2;
 
@@ -16,6 +16,9 @@ public sealed class InProcessCluster : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dataflow-cluster-tests", Guid.NewGuid().ToString("N")[..12]);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The master URL that connects a context to this cluster.</summary>
+    public string Master { get; } = $"orleans://{name}:1";
 
     public string Root => _root;
 
@@ -29,15 +32,16 @@ public sealed class InProcessCluster : IAsyncLifetime
             options.Executor.Memory = ByteSize.FromMiB(256);
             options.Worker.LocalDirectory = Path.Combine(_root, silo.SiloName);
             siloBuilder.AddDataflowWorker(options);
+            configure?.Invoke(siloBuilder);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        Driver.OrleansBackendFactory.ClientOverride = Cluster.Client;
+        Driver.OrleansBackendFactory.TestClients[Master] = Cluster.Client;
     }
 
     public async ValueTask DisposeAsync()
     {
-        Driver.OrleansBackendFactory.ClientOverride = null;
+        Driver.OrleansBackendFactory.TestClients.TryRemove(Master, out _);
         await Cluster.DisposeAsync();
         if (Directory.Exists(_root))
         {

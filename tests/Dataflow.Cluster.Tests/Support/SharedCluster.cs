@@ -8,8 +8,8 @@ internal static class SharedCluster
 {
     private static readonly Lazy<Task<InProcessCluster>> s_cluster = new(StartCoreAsync);
 
-    /// <summary>Any gateway-shaped URL: the backend connects through the in-process cluster's client.</summary>
-    public const string Master = "orleans://127.0.0.1:1";
+    /// <summary>The URL the backend maps to the in-process cluster's client (no gateway of that name is contacted).</summary>
+    public const string Master = "orleans://shared:1";
 
     public static Task<InProcessCluster> StartAsync() => s_cluster.Value;
 
