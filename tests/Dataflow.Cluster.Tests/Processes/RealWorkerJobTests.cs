@@ -5,7 +5,7 @@ namespace Dataflow.Cluster.Tests.Processes;
 /// <summary>
 /// A job application built into a directory the workers never see runs on two real worker processes started by
 /// cluster-config/local-cluster.sh, and prints what it prints in local mode: its assemblies reach the workers only as
-/// bytes the driver sends.
+/// bytes the driver sends. After the first-started worker is killed, the same master URL still runs it.
 /// </summary>
 [Collection("processes")]
 public sealed class RealWorkerJobTests : IDisposable
@@ -69,6 +69,16 @@ public sealed class RealWorkerJobTests : IDisposable
             Assert.Equal(4, cluster.Stdout.Trim().Split('\n').Length);
             var workerLogs = Directory.GetDirectories(runDir, "worker-*").Select(d => File.ReadAllText(Path.Combine(d, "worker.log")));
             Assert.All(workerLogs, log => Assert.DoesNotContain(_dir + "/out", log, StringComparison.Ordinal));
+
+            // Kill the first-started worker, whose gateway the URL lists first: the cluster and the URL still work.
+            var firstPid = int.Parse(File.ReadAllText(Path.Combine(runDir, "worker-1", "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Process.GetProcessById(firstPid).Kill();
+            var again = await RunAsync("dotnet", [app, master, "100"], _dir, [], TimeSpan.FromMinutes(2));
+            Assert.True(again.ExitCode == 0, again.Stderr);
+            Assert.Equal(local.Stdout, again.Stdout);
+            var status = await RunAsync("bash", [script, "status"], repo, env, TimeSpan.FromMinutes(1));
+            Assert.Matches($@"(?m)^{firstPid} \S+ dead$", status.Stdout);
+            Assert.Matches(@"(?m)^\d+ \S+ active$", status.Stdout);
         }
         finally
         {
