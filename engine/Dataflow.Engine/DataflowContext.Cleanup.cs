@@ -15,6 +15,14 @@ public sealed partial class DataflowContext
         }
     }
 
+    /// <summary>Drops a persisted RDD's cached partitions, here and on every executor.</summary>
+    internal void RemoveRddBlocks(int rddId)
+    {
+        _environment.BlockManager.RemoveRdd(rddId);
+        BlockLocations.RemoveRdd(rddId);
+        (_backend as Scheduling.IRemoteShuffleCleanup)?.RemoveRdd(rddId);
+    }
+
     /// <summary>Deletes one shuffle's files and forgets its outputs.</summary>
     internal void RemoveShuffle(int shuffleId)
     {

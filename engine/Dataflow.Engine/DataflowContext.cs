@@ -98,6 +98,9 @@ public sealed partial class DataflowContext : IAsyncDisposable
 
     internal MapOutputTracker MapOutputs { get; }
 
+    /// <summary>Where cluster executors hold cached partitions.</summary>
+    internal BlockLocations BlockLocations { get; } = new();
+
     internal ExecutionEnvironment Environment => _environment;
 
     internal DateTimeOffset Now => _time.GetUtcNow();

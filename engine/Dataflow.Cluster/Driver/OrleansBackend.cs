@@ -15,7 +15,8 @@ namespace Dataflow.Cluster.Driver;
 /// Runs tasks on the executors of an Orleans cluster, the driver being an Orleans client. It follows membership (a
 /// worker that joins is set up — assemblies uploaded once, application registered — and gets tasks; the tasks of one
 /// that leaves fail with <see cref="ExecutorLostException"/> and are retried elsewhere), places each task on a free
-/// slot of an executor in its preferred locations when there is one, uploads each stage's binary once per executor,
+/// slot of an executor in its preferred locations (waiting up to the locality wait for one), uploads each stage's
+/// binary once per executor,
 /// and fetches results that were too large to return inline in chunks.
 /// </summary>
 /// <remarks>Spark: CoarseGrainedSchedulerBackend with the TaskSchedulerImpl's placement.</remarks>
@@ -37,6 +38,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
     private readonly ApplicationSpec _spec;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _localityWait;
     private Task _membership = Task.CompletedTask;
     private long _nextBinaryId;
 
@@ -49,6 +51,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         _policy = TypeResolutionPolicy.ForDriver(_logger);
         _assemblies = JobAssemblies.Collect();
         _endpoint = new DriverEndpoint(context);
+        _localityWait = context.Options.Scheduler.LocalityWait;
         AppId = Guid.NewGuid().ToString("N");
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint));
@@ -128,6 +131,14 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         }
     }
 
+    public void RemoveRdd(int rddId)
+    {
+        foreach (var executor in LiveExecutors())
+        {
+            _ = executor.Grain.RemoveRdd(AppId, rddId).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -170,42 +181,74 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         pending.Completion.TrySetCanceled(pending.CancellationToken);
     }
 
-    /// <summary>Starts queued tasks while there are free slots, the oldest first.</summary>
+    /// <summary>
+    /// Starts queued tasks on free slots, the oldest first. Delay scheduling: a task whose preferred executors (those
+    /// holding its cached partition) are alive but busy waits up to <c>Dataflow:Scheduler:LocalityWait</c> for one of
+    /// them while younger tasks go ahead; then it runs wherever a slot is free.
+    /// </summary>
     private void Dispatch()
     {
-        while (true)
+        const int MaxScanned = 512;
+        var launches = new List<(RemoteExecutor Executor, PendingTask Task)>();
+        TimeSpan? wake = null;
+        lock (_lock)
         {
-            PendingTask task;
-            RemoteExecutor executor;
-            lock (_lock)
+            var now = DateTime.UtcNow;
+            var scanned = 0;
+            for (var node = _pending.First; node is not null && scanned++ < MaxScanned && _executors.Values.Any(e => e.Alive && e.FreeSlots > 0);)
             {
-                if (_pending.First is not { } first || Choose(first.Value.Description) is not { } chosen)
+                var next = node.Next;
+                if (Choose(node.Value, now, out var waitLeft) is { } executor)
                 {
-                    return;
+                    _pending.Remove(node);
+                    executor.FreeSlots--;
+                    launches.Add((executor, node.Value));
+                }
+                else if (waitLeft is { } left && (wake is null || left < wake))
+                {
+                    wake = left;
                 }
 
-                task = first.Value;
-                _pending.RemoveFirst();
-                executor = chosen;
-                executor.FreeSlots--;
+                node = next;
             }
+        }
 
+        foreach (var (executor, task) in launches)
+        {
             _ = LaunchAsync(executor, task);
+        }
+
+        if (wake is { } delay)
+        {
+            _ = Task.Delay(delay + TimeSpan.FromMilliseconds(1), _stopping.Token).ContinueWith(_ => Dispatch(), TaskScheduler.Default);
         }
     }
 
-    /// <summary>A free executor among the task's preferred locations, else the one with the most free slots.</summary>
-    private RemoteExecutor? Choose(TaskDescription task)
+    /// <summary>
+    /// A free preferred executor; else, unless the task should still wait for one (<paramref name="waitLeft"/>), the
+    /// executor with the most free slots.
+    /// </summary>
+    private RemoteExecutor? Choose(PendingTask pending, DateTime now, out TimeSpan? waitLeft)
     {
+        waitLeft = null;
+        var preferences = pending.Description.PreferredLocations;
         RemoteExecutor? best = null;
+        var preferredAlive = false;
         foreach (var executor in _executors.Values)
         {
-            if (!executor.Alive || executor.FreeSlots <= 0)
+            if (!executor.Alive)
             {
                 continue;
             }
 
-            if (task.PreferredLocations.Contains(executor.Id) || task.PreferredLocations.Contains(executor.Info.Host))
+            var preferred = preferences.Contains(executor.Id) || preferences.Contains(executor.Info.Host);
+            preferredAlive |= preferred;
+            if (executor.FreeSlots <= 0)
+            {
+                continue;
+            }
+
+            if (preferred)
             {
                 return executor;
             }
@@ -214,6 +257,13 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
             {
                 best = executor;
             }
+        }
+
+        var waited = now - pending.QueuedAt;
+        if (best is not null && preferredAlive && waited < _localityWait)
+        {
+            waitLeft = _localityWait - waited;
+            return null;
         }
 
         return best;
@@ -309,6 +359,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         LogExecutorLost(executor.Id, reason);
         executor.Lost.Cancel();
         _context.MapOutputs.RemoveOutputsOnExecutor(executor.Id);
+        _context.BlockLocations.RemoveExecutor(executor.Id);
     }
 
     private async Task FollowMembershipAsync()
@@ -409,6 +460,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         public TaskDescription Description { get; } = description;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public DateTime QueuedAt { get; } = DateTime.UtcNow;
 
         public TaskCompletionSource<TaskResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

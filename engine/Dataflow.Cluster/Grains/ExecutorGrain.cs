@@ -32,6 +32,12 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
         return Task.CompletedTask;
     }
 
+    public Task RemoveRdd(string appId, int rddId)
+    {
+        executor.Application(appId).Environment.BlockManager.RemoveRdd(rddId);
+        return Task.CompletedTask;
+    }
+
     public Task RemoveApplication(string appId)
     {
         executor.RemoveApplication(appId);

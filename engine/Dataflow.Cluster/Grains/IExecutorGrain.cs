@@ -24,6 +24,9 @@ public interface IExecutorGrain : IGrainWithStringKey
     /// <summary>Deletes one shuffle's files of an application.</summary>
     Task RemoveShuffle(string appId, int shuffleId);
 
+    /// <summary>Drops a persisted RDD's cached partitions of an application.</summary>
+    Task RemoveRdd(string appId, int rddId);
+
     /// <summary>Drops an application: its files, blobs and broadcast copies.</summary>
     Task RemoveApplication(string appId);
 }

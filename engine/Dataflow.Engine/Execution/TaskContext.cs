@@ -16,6 +16,7 @@ public sealed class TaskContext
 
     private readonly List<Action<TaskContext>> _completionCallbacks = [];
     private Dictionary<long, Accumulator>? _accumulators;
+    private List<Storage.RddBlockId>? _storedBlocks;
 
     internal TaskContext(TaskDescription description, ExecutionEnvironment environment, CancellationToken cancellationToken)
     {
@@ -82,6 +83,12 @@ public sealed class TaskContext
 
         return local;
     }
+
+    /// <summary>Records a cached partition this attempt stored, reported to the driver with its result.</summary>
+    internal void RecordStoredBlock(Storage.RddBlockId block) => (_storedBlocks ??= []).Add(block);
+
+    /// <summary>The cached partitions this attempt stored.</summary>
+    internal IReadOnlyList<Storage.RddBlockId> StoredBlocks => _storedBlocks is null ? [] : [.. _storedBlocks];
 
     /// <summary>The accumulator copies this attempt added to, reported with a successful result.</summary>
     internal IReadOnlyList<Accumulator> AccumulatorUpdates => _accumulators is null ? [] : [.. _accumulators.Values];

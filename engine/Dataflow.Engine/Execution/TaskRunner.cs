@@ -42,6 +42,7 @@ internal static class TaskRunner
         return new TaskResult(description, error is null ? value : null, error, context.Metrics, environment.ExecutorId)
         {
             AccumulatorUpdates = error is null ? context.AccumulatorUpdates : [],
+            StoredBlocks = context.StoredBlocks,
         };
     }
 

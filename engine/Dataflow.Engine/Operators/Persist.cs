@@ -41,7 +41,7 @@ public static partial class Rdd
     {
         ArgumentNullException.ThrowIfNull(source);
         source.StorageLevel = StorageLevel.None;
-        source.Context.Environment.BlockManager.RemoveRdd(source.Id);
+        source.Context.RemoveRddBlocks(source.Id);
         foreach (var shuffle in source.Dependencies.OfType<Dependencies.ShuffleDependency>())
         {
             source.Context.RemoveShuffle(shuffle.ShuffleId);

@@ -25,7 +25,8 @@ internal sealed partial class DagScheduler
 
             if (IsStored(current, p))
             {
-                return [_context.Environment.BlockManager.ExecutorId];
+                var block = new RddBlockId(current.Id, p);
+                return _context.Environment.BlockManager.Contains(block) ? [_context.Environment.BlockManager.ExecutorId] : _context.BlockLocations.Of(block);
             }
 
             var own = current.GetPreferredLocations(current.Partitions[p]);
@@ -51,10 +52,13 @@ internal sealed partial class DagScheduler
 
     /// <summary>Whether every partition of a persisted RDD is stored, so its lineage need not run.</summary>
     private bool IsFullyStored(RddBase rdd) =>
-        !rdd.StorageLevel.IsNone && _context.Environment.BlockManager.StoredPartitions(rdd.Id).Count == rdd.NumPartitions;
+        !rdd.StorageLevel.IsNone &&
+        (_context.Environment.BlockManager.StoredPartitions(rdd.Id).Count == rdd.NumPartitions || _context.BlockLocations.CountStored(rdd.Id) == rdd.NumPartitions);
 
+    /// <summary>Whether a partition is cached: in the driver's block store (local mode) or, as far as the driver knows, on an executor.</summary>
     private bool IsStored(RddBase rdd, int partition) =>
-        !rdd.StorageLevel.IsNone && _context.Environment.BlockManager.Contains(new RddBlockId(rdd.Id, partition));
+        !rdd.StorageLevel.IsNone &&
+        (_context.Environment.BlockManager.Contains(new RddBlockId(rdd.Id, partition)) || _context.BlockLocations.Contains(new RddBlockId(rdd.Id, partition)));
 
     /// <summary>
     /// The map stages whose output <paramref name="stage"/> still needs: those reachable through narrow dependencies

@@ -74,6 +74,14 @@ internal sealed partial class DagScheduler
                     }
                 }
 
+                if (result.ExecutorId != _context.Environment.ExecutorId)
+                {
+                    foreach (var block in result.StoredBlocks)
+                    {
+                        _context.BlockLocations.Add(block, result.ExecutorId);
+                    }
+                }
+
                 onSuccess(partition, result.Value);
                 lock (totals)
                 {

@@ -12,11 +12,14 @@ internal interface IClusterBackendFactory
     ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment);
 }
 
-/// <summary>A backend that also keeps shuffle files on remote executors, which must be told when a shuffle is dropped.</summary>
+/// <summary>A backend whose executors keep shuffle files and cached blocks, which must be told when they are dropped.</summary>
 internal interface IRemoteShuffleCleanup
 {
     /// <summary>Deletes the shuffle's files on every executor.</summary>
     void RemoveShuffle(int shuffleId);
+
+    /// <summary>Drops a persisted RDD's cached partitions on every executor.</summary>
+    void RemoveRdd(int rddId);
 }
 
 /// <summary>Finds the cluster backend factory of the <c>Dataflow.Cluster</c> assembly.</summary>

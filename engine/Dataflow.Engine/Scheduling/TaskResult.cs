@@ -16,4 +16,7 @@ public sealed record TaskResult(TaskDescription Description, object? Value, Exce
 
     /// <summary>The task's private accumulator copies; merged on the driver once per partition and job.</summary>
     public IReadOnlyList<Accumulator> AccumulatorUpdates { get; init; } = [];
+
+    /// <summary>The cached partitions the attempt stored on its executor (the driver records where they are).</summary>
+    public IReadOnlyList<Storage.RddBlockId> StoredBlocks { get; init; } = [];
 }

@@ -10,7 +10,8 @@ namespace Dataflow.Serialization;
 
 /// <summary>
 /// A task attempt's outcome as bytes for the driver: its value (a map status or the action's partial result, written
-/// like captured state, see <see cref="ClosureResolver"/>), its accumulator copies, its metrics and, on failure, the
+/// like captured state, see <see cref="ClosureResolver"/>), its accumulator copies, its metrics, the cached blocks it
+/// stored and, on failure, the
 /// exception. Exceptions travel as type name, message and stack trace; the driver re-creates the same exception type
 /// when it can (so a user's <c>catch</c> and the exit codes of <c>ProgramHost</c> behave as in local mode), keeps the
 /// worker's stack trace, and re-creates <see cref="FetchFailedException"/> and <see cref="BadInputException"/> with
@@ -18,7 +19,7 @@ namespace Dataflow.Serialization;
 /// </summary>
 internal static class TaskResultCodec
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int MaxInnerDepth = 8;
 
     public static byte[] Serialize(TaskResult result)
@@ -27,13 +28,20 @@ internal static class TaskResultCodec
         var options = ClosureSerializer.WriteOptions();
         var buffer = new ArrayBufferWriter<byte>(256);
         var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(6);
+        writer.WriteArrayHeader(7);
         writer.Write(FormatVersion);
         writer.Write(result.ExecutorId);
         options.Resolver.GetFormatterWithVerify<object?>().Serialize(ref writer, result.Value, options);
         WriteError(ref writer, result.Error, 0);
         options.Resolver.GetFormatterWithVerify<TaskMetrics>().Serialize(ref writer, result.Metrics, options);
         options.Resolver.GetFormatterWithVerify<Accumulator[]>().Serialize(ref writer, [.. result.AccumulatorUpdates], options);
+        writer.WriteArrayHeader(result.StoredBlocks.Count * 2);
+        foreach (var block in result.StoredBlocks)
+        {
+            writer.Write(block.RddId);
+            writer.Write(block.Partition);
+        }
+
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
@@ -43,7 +51,7 @@ internal static class TaskResultCodec
         ArgumentNullException.ThrowIfNull(policy);
         var options = policy.Options;
         var reader = new MessagePackReader(bytes);
-        if (reader.ReadArrayHeader() != 6 || reader.ReadInt32() != FormatVersion)
+        if (reader.ReadArrayHeader() != 7 || reader.ReadInt32() != FormatVersion)
         {
             throw new MessagePackSerializationException($"Not a task result of format {FormatVersion}.");
         }
@@ -53,7 +61,13 @@ internal static class TaskResultCodec
         var error = ReadError(ref reader);
         var metrics = options.Resolver.GetFormatterWithVerify<TaskMetrics>().Deserialize(ref reader, options) ?? new TaskMetrics();
         var accumulators = options.Resolver.GetFormatterWithVerify<Accumulator[]>().Deserialize(ref reader, options) ?? [];
-        return new TaskResult(description, value, error, metrics, executorId) { AccumulatorUpdates = accumulators };
+        var stored = new Storage.RddBlockId[reader.ReadArrayHeader() / 2];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            stored[i] = new Storage.RddBlockId(reader.ReadInt32(), reader.ReadInt32());
+        }
+
+        return new TaskResult(description, value, error, metrics, executorId) { AccumulatorUpdates = accumulators, StoredBlocks = stored };
     }
 
     private static void WriteError(ref MessagePackWriter writer, Exception? error, int depth)

@@ -70,6 +70,11 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             }
 
             Put(id, level, records);
+            if (Contains(id))
+            {
+                context.RecordStoredBlock(id);
+            }
+
             return records;
         }
     }
