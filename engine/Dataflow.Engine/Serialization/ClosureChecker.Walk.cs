@@ -99,9 +99,12 @@ internal sealed partial class ClosureChecker
             Enter(value, frame);
             if (shape.Kind == CapturedTypeShapes.Kind.Object)
             {
+                // An operator's own closure holds the user's function: paths start at the user's function, as written.
+                var engineClosure = type.Assembly == typeof(ClosureChecker).Assembly && FieldwiseLayout.IsCompilerGenerated(type);
                 for (var i = shape.OpenFields!.Length - 1; i >= 0; i--)
                 {
-                    Push(shape.OpenFields[i].GetValue(value), Join(path, shape.OpenNames![i]), depth + 1);
+                    var member = shape.OpenFields[i].GetValue(value);
+                    Push(member, Join(path, engineClosure && member is Delegate ? "" : shape.OpenNames![i]), depth + 1);
                 }
 
                 return;
