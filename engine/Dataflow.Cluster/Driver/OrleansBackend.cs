@@ -54,7 +54,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         _localityWait = context.Options.Scheduler.LocalityWait;
         AppId = Guid.NewGuid().ToString("N");
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
-            (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint));
+            (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
+            [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))]);
     }
 
     public string AppId { get; }

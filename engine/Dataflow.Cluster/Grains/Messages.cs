@@ -13,13 +13,18 @@ public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property
 /// <param name="Compress">Whether shuffle blocks and spills are compressed.</param>
 /// <param name="FileBufferSize">The shuffle file buffer size.</param>
 /// <param name="Driver">The driver's endpoint, from which tasks fetch broadcast values.</param>
+/// <param name="SerializerRegistrations">
+/// The types of the formatters and resolvers registered with <c>DataflowSerializer</c> on the driver, which the worker
+/// creates again (public parameterless constructor) and registers for the application's types.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationSpec(
     [property: Id(0)] string AppId,
     [property: Id(1)] JobAssembly[] Assemblies,
     [property: Id(2)] bool Compress,
     [property: Id(3)] int FileBufferSize,
-    [property: Id(4)] IDriverEndpoint Driver);
+    [property: Id(4)] IDriverEndpoint Driver,
+    [property: Id(5)] string[] SerializerRegistrations);
 
 /// <summary>One of a job's assemblies.</summary>
 /// <param name="Name">Its simple name.</param>

@@ -44,6 +44,7 @@ internal sealed class WorkerApplication : IDisposable
         }
 
         Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
+        RegisterSerializers(spec.SerializerRegistrations);
         var local = new LocalShuffleManager(executor.ExecutorId, Path.Combine(_directory, "shuffle"), spec.FileBufferSize);
         Environment = new ExecutionEnvironment(
             executor.ExecutorId,
@@ -97,6 +98,36 @@ internal sealed class WorkerApplication : IDisposable
         }
 
         return bytes.AsSpan((int)offset, n).ToArray();
+    }
+
+    /// <summary>
+    /// Re-creates the driver's serializer registrations from the job's assemblies (formatters and resolvers of the
+    /// engine's own assemblies resolve from the worker's), so records and closures of the application's types use them.
+    /// </summary>
+    private void RegisterSerializers(string[] typeNames)
+    {
+        using var scope = LoadContext.EnterContextualReflection();
+        foreach (var name in typeNames)
+        {
+            var type = Type.GetType(name, throwOnError: false) ?? throw new InvalidOperationException(
+                $"Application {AppId} registered serializer {name}, which is not in the assemblies it shipped.");
+            if (!Policy.AllowList.IsJobAssembly(type.Assembly) && !TypeAllowList.IsEngineOrDependency(type.Assembly))
+            {
+                throw new DisallowedTypeException(name, $"serializer registrations must be types of the job's assemblies, not of {type.Assembly.GetName().Name}");
+            }
+
+            var instance = Activator.CreateInstance(type) ?? throw new InvalidOperationException($"Cannot create {name}.");
+            if (instance is MessagePack.IFormatterResolver resolver)
+            {
+                DataflowSerializer.RegisterResolver(resolver);
+                continue;
+            }
+
+            var formatted = type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(MessagePack.Formatters.IMessagePackFormatter<>))
+                ?? throw new InvalidOperationException($"Serializer registration {name} is neither a formatter nor a resolver.");
+            typeof(DataflowSerializer).GetMethod(nameof(DataflowSerializer.RegisterFormatter))!
+                .MakeGenericMethod(formatted.GetGenericArguments()[0]).Invoke(null, [instance]);
+        }
     }
 
     private object? FetchBroadcast(long id)
