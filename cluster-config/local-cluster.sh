@@ -55,7 +55,7 @@ members() { cat "$state_file"; }
 pid_of() { # name -> pid, or nothing when the pid file is missing or not yet written
     local pid=''
     [[ -r $run_dir/$1/pid ]] && read -r pid <"$run_dir/$1/pid" || true
-    is_uint "${pid:-x}" && printf '%s' "$pid"
+    if is_uint "${pid:-x}"; then printf '%s' "$pid"; fi
 }
 
 # Whether <pid> is still the worker process started for <silo port>: the pid may have been reused by anything else,
@@ -63,7 +63,7 @@ pid_of() { # name -> pid, or nothing when the pid file is missing or not yet wri
 is_ours() { # pid silo-port
     local cmdline
     if [[ -d /proc/$1 ]]; then
-        cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+        cmdline=$({ tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null) || return 1
     elif [[ ! -d /proc/self ]]; then
         cmdline=$(ps -p "$1" -o command= 2>/dev/null) || return 1
         cmdline="$cmdline "
@@ -96,7 +96,7 @@ master_url() {
 
 # Sends SIGTERM to the named members still running, waits up to <grace> seconds, then SIGKILLs what is left.
 terminate() { # grace name...
-    local grace=$1 name silo gateway pid deadline left
+    local grace=$1 name silo gateway pid deadline left=()
     shift
     local -A wanted=() pids=() ports=()
     for name in "$@"; do wanted[$name]=1; done

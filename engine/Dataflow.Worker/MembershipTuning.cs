@@ -16,23 +16,24 @@ namespace Dataflow.Worker;
 /// <see cref="ClusterMembershipOptions.NumVotesForDeathDeclaration"/> (2) live silos have voted.
 /// <para>
 /// Killed process: its connections are reset and reconnecting is refused, so every probe fails at once and the
-/// connection check does not apply; detection takes about NumMissedProbesLimit probe periods. With ProbeTimeout 3 s
-/// and 3 misses that is 3 × 3 s just after start-up and 3 × 1.5 s once the period has adapted. Measured on the
-/// two-core development machine (primary + 2 workers, one killed with SIGKILL, time until the eviction is logged):
-/// 7.7 s when killed 3 s after start, 6.4 s after 5 s, 3.2 s after 20 s. The defaults (5 s × 3) take about 12 s.
+/// connection check does not apply; detection takes about NumMissedProbesLimit probe periods, 3 × 2 s just after
+/// start-up and 3 × 1 s once the period has adapted. Measured on the two-core development machine (primary and two
+/// workers, one killed with SIGKILL, until the eviction is logged): 4.1–5.7 s when killed right after start, 2.5 s
+/// after 30 s. ProbeTimeout 3 s took 6.3–10 s right after start; the defaults (5 s) about 12 s.
 /// </para>
 /// <para>
-/// Live but busy silo: a stalled process keeps its connections open, so no vote is cast against it until it has sent
-/// nothing for MaxProbeTimeout × NumMissedProbesLimit = 12 s × 3 = 36 s; short of that it would have to miss three
-/// probes of at least 1.5 s each, indirect one included, and two probers would have to agree. A long blocking GC
-/// of a large executor heap or CPU saturation by tasks (which run on their own threads) stays well inside that.
-/// ProbeTimeout 2 s with 2 misses would shrink both margins (about 2 s to detect, a 16 s window) for little gain.
+/// Live but busy silo: a stalled process keeps its connections open, so no vote counts against it until it has sent
+/// nothing for MaxProbeTimeout × NumMissedProbesLimit = 8 s × 3 = 24 s, and then only after three consecutive missed
+/// probes (the last indirect) with two probers agreeing. Measured: a worker frozen with SIGSTOP for 15 s, and both
+/// cores saturated by four busy loops for 45 s, drew no vote. GC pauses and CPU-bound tasks (which run on their own
+/// threads) stay far inside that margin. Two misses instead of three would save about 2 s, but one slow direct probe
+/// followed by one lost indirect probe would then condemn a silo whose window has passed.
 /// </para>
 /// </remarks>
 internal static class MembershipTuning
 {
-    /// <summary>Initial probe timeout; the effective one adapts between half and four times this.</summary>
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>Initial probe timeout and probe period; the effective ones adapt between half and four times this.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Consecutive missed probes before a prober votes a silo dead.</summary>
     public const int NumMissedProbesLimit = 3;

@@ -39,6 +39,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _localityWait;
+    private readonly ConcurrentDictionary<string, int> _incompatible = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _withoutSlots = new(StringComparer.Ordinal);
     private Task _membership = Task.CompletedTask;
     private long _nextBinaryId;
 
@@ -92,8 +94,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
             if (DateTime.UtcNow > deadline)
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException(
-                    $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N.");
+                throw new InvalidOperationException(backend._incompatible.IsEmpty
+                    ? $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N."
+                    : $"The workers at {context.Master} run another build of Dataflow (wire protocol {string.Join(", ", backend._incompatible.Values.Distinct())}, this driver {WireProtocol.Version}); rebuild them (cluster-config/local-cluster.sh start N --rebuild).");
             }
 
             await Task.Delay(200).ConfigureAwait(false);
@@ -392,7 +395,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         lock (_lock)
         {
             gone = [.. _executors.Values.Where(e => !active.Contains(e.Id))];
-            joined = [.. active.Where(id => !_executors.ContainsKey(id) && _settingUp.Add(id))];
+            joined = [.. active.Where(id => !_executors.ContainsKey(id) && !_withoutSlots.ContainsKey(id) && !_incompatible.ContainsKey(id) && _settingUp.Add(id))];
         }
 
         foreach (var executor in gone)
@@ -412,6 +415,15 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
             var info = await grain.GetInfo().ConfigureAwait(false);
             if (info.Slots <= 0)
             {
+                // A membership-only primary: asked once.
+                _withoutSlots[siloAddress] = true;
+                return;
+            }
+
+            if (info.Protocol != WireProtocol.Version)
+            {
+                _incompatible[siloAddress] = info.Protocol;
+                LogIncompatible(siloAddress, info.Protocol, WireProtocol.Version);
                 return;
             }
 
@@ -452,6 +464,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Setting up worker {Silo} failed: {Reason}; retrying at the next membership poll.")]
     private partial void LogSetUpFailed(string silo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Silo} speaks wire protocol {Worker}, this driver {Driver}: it runs another build of Dataflow and gets no tasks; rebuild it.")]
+    private partial void LogIncompatible(string silo, int worker, int driver);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading cluster membership failed: {Reason}.")]
     private partial void LogMembershipFailed(string reason);

@@ -19,7 +19,8 @@ namespace Dataflow.Serialization;
 /// </summary>
 internal static class TaskResultCodec
 {
-    private const int FormatVersion = 2;
+    /// <summary>The payload format; a reader refuses any other.</summary>
+    public const int FormatVersion = 2;
     private const int MaxInnerDepth = 8;
 
     public static byte[] Serialize(TaskResult result)

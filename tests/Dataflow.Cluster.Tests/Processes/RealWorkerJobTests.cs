@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dataflow.Cluster.Tests.Scripts;
 
 namespace Dataflow.Cluster.Tests.Processes;
 
@@ -41,25 +42,28 @@ public sealed class RealWorkerJobTests : IDisposable
         }
         """;
 
+    private static readonly Dictionary<string, string?> s_noEnvironment = [];
+
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "dataflow-job-" + Guid.NewGuid().ToString("N")[..10]);
 
     [Fact]
     public async Task JobBuiltElsewhere_OnTwoRealWorkers_PrintsWhatLocalModePrints()
     {
-        var repo = RepoRoot();
+        var repo = Repository.Root();
         var app = await BuildJobAsync(repo);
         var runDir = Path.Combine(_dir, "run");
-        var env = new Dictionary<string, string> { ["DATAFLOW_RUN_DIR"] = runDir };
+        var env = new Dictionary<string, string?> { ["DATAFLOW_RUN_DIR"] = runDir };
         var script = Path.Combine(repo, "cluster-config", "local-cluster.sh");
-        var start = await RunAsync("bash", [script, "start", "2", "--slots", "2"], repo, env, TimeSpan.FromMinutes(5));
+        // --rebuild: the workers must run this build of the engine, not an older Release build left in the tree.
+        var start = await ProcessRunner.RunAsync("bash", [script, "start", "2", "--slots", "2", "--rebuild"], repo, env, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         try
         {
             Assert.True(start.ExitCode == 0, start.Stderr);
             var master = start.Stdout.Trim().Split('\n')[^1];
             Assert.Matches(@"^orleans://127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$", master);
 
-            var local = await RunAsync("dotnet", [app, "local[2]", "100"], _dir, [], TimeSpan.FromMinutes(2));
-            var cluster = await RunAsync("dotnet", [app, master, "100"], _dir, [], TimeSpan.FromMinutes(2));
+            var local = await ProcessRunner.RunAsync("dotnet", [app, "local[2]", "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+            var cluster = await ProcessRunner.RunAsync("dotnet", [app, master, "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
             Assert.True(local.ExitCode == 0, local.Stderr);
             Assert.True(cluster.ExitCode == 0, cluster.Stderr);
@@ -73,16 +77,16 @@ public sealed class RealWorkerJobTests : IDisposable
             // Kill the first-started worker, whose gateway the URL lists first: the cluster and the URL still work.
             var firstPid = int.Parse(File.ReadAllText(Path.Combine(runDir, "worker-1", "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             Process.GetProcessById(firstPid).Kill();
-            var again = await RunAsync("dotnet", [app, master, "100"], _dir, [], TimeSpan.FromMinutes(2));
+            var again = await ProcessRunner.RunAsync("dotnet", [app, master, "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             Assert.True(again.ExitCode == 0, again.Stderr);
             Assert.Equal(local.Stdout, again.Stdout);
-            var status = await RunAsync("bash", [script, "status"], repo, env, TimeSpan.FromMinutes(1));
+            var status = await ProcessRunner.RunAsync("bash", [script, "status"], repo, env, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
             Assert.Matches($@"(?m)^{firstPid} \S+ dead$", status.Stdout);
             Assert.Matches(@"(?m)^\d+ \S+ active$", status.Stdout);
         }
         finally
         {
-            await RunAsync("bash", [script, "stop"], repo, env, TimeSpan.FromMinutes(1));
+            await ProcessRunner.RunAsync("bash", [script, "stop"], repo, env, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
         }
     }
 
@@ -115,52 +119,8 @@ public sealed class RealWorkerJobTests : IDisposable
             </Project>
             """);
         // Outside the repository, so its build props do not apply; the engine projects still build with theirs.
-        var build = await RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(_dir, "out"), project], _dir, [], TimeSpan.FromMinutes(5));
+        var build = await ProcessRunner.RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(_dir, "out"), project], _dir, s_noEnvironment, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
         return Path.Combine(_dir, "out", "SensorJob.dll");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dataflow.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Dataflow.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string file, string[] args, string cwd, Dictionary<string, string> env, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}: {await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

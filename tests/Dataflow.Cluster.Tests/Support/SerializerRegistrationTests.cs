@@ -6,6 +6,12 @@ using MessagePack.Formatters;
 namespace Dataflow.Cluster.Tests.Support;
 
 /// <summary>A formatter registered on the driver is re-created on every worker for the application's own types.</summary>
+/// <remarks>
+/// Registrations are process-wide, and here the in-process workers share the test process: every context created
+/// afterwards ships the registration and makes the workers register again, which invalidates every serializer cache
+/// each time. So this runs with the serial process tests, after the in-process suite.
+/// </remarks>
+[Collection("processes")]
 public sealed class SerializerRegistrationTests
 {
     [Fact]
