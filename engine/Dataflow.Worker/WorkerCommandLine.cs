@@ -93,7 +93,7 @@ internal sealed class WorkerCommandLine
     private List<KeyValuePair<string, string?>> ToConfPairs(ParseResult parsed)
     {
         var pairs = new List<KeyValuePair<string, string?>>();
-        foreach (var text in parsed.Get(_conf).SelectMany(SplitPairs))
+        foreach (var text in parsed.Get(_conf).SelectMany(StandardOptions.SplitPairs))
         {
             pairs.Add(DataflowConfiguration.ParseConfPair(text));
         }
@@ -131,24 +131,4 @@ internal sealed class WorkerCommandLine
 
     private static string? Format(object? value) =>
         value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value?.ToString();
-
-    // Same rule as StandardOptions.ToConfPairs: a comma starts a new pair only when the next piece has its own '=',
-    // so "--conf a=1,b=2" is two pairs and "--conf Dataflow:Worker:PrimarySilo=h:1" stays one.
-    private static List<string> SplitPairs(string text)
-    {
-        var pairs = new List<string>();
-        foreach (var piece in text.Split(','))
-        {
-            if (pairs.Count > 0 && !piece.Contains('=', StringComparison.Ordinal))
-            {
-                pairs[^1] += "," + piece;
-            }
-            else
-            {
-                pairs.Add(piece);
-            }
-        }
-
-        return pairs;
-    }
 }

@@ -101,7 +101,11 @@ public sealed class StandardOptions
         }
     }
 
-    private static List<string> SplitPairs(string text)
+    /// <summary>
+    /// Splits one <c>--conf</c> value into pairs: a comma starts a new pair only when the next piece has its own '=', so
+    /// <c>a=1,b=2</c> is two pairs and <c>k=x,y</c> one. Shared with the worker's command line.
+    /// </summary>
+    internal static List<string> SplitPairs(string text)
     {
         var pairs = new List<string>();
         foreach (var piece in text.Split(','))
