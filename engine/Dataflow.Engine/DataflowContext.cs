@@ -96,6 +96,9 @@ public sealed partial class DataflowContext : IAsyncDisposable
 
     internal DagScheduler Scheduler { get; }
 
+    /// <summary>Where tasks run (tests look at the cluster backend).</summary>
+    internal ISchedulerBackend Backend => _backend;
+
     internal MapOutputTracker MapOutputs { get; }
 
     /// <summary>Where cluster executors hold cached partitions.</summary>

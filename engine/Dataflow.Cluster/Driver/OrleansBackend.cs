@@ -135,6 +135,21 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
         }
     }
 
+    public async Task RemoveMapOutputAsync(int shuffleId, int mapId, string executorId)
+    {
+        RemoteExecutor? executor;
+        lock (_lock)
+        {
+            executor = _executors.GetValueOrDefault(executorId);
+        }
+
+        if (executor is not null)
+        {
+            // A worker that cannot be reached has lost the output anyway.
+            await executor.Grain.RemoveMapOutput(AppId, shuffleId, mapId).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     public void RemoveRdd(int rddId)
     {
         foreach (var executor in LiveExecutors())

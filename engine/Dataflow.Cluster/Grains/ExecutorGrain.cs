@@ -32,6 +32,12 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
         return Task.CompletedTask;
     }
 
+    public Task RemoveMapOutput(string appId, int shuffleId, int mapId)
+    {
+        executor.Application(appId).ShuffleFiles.RemoveMapOutput(shuffleId, mapId);
+        return Task.CompletedTask;
+    }
+
     public Task RemoveRdd(string appId, int rddId)
     {
         executor.Application(appId).Environment.BlockManager.RemoveRdd(rddId);

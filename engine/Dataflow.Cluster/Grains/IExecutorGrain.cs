@@ -24,6 +24,9 @@ public interface IExecutorGrain : IGrainWithStringKey
     /// <summary>Deletes one shuffle's files of an application.</summary>
     Task RemoveShuffle(string appId, int shuffleId);
 
+    /// <summary>Deletes one map output of an application (found corrupt), so that its next attempt commits afresh.</summary>
+    Task RemoveMapOutput(string appId, int shuffleId, int mapId);
+
     /// <summary>Drops a persisted RDD's cached partitions of an application.</summary>
     Task RemoveRdd(string appId, int rddId);
 

@@ -95,7 +95,7 @@ internal sealed partial class DagScheduler
             {
                 // Not the task's fault: the map output it read is lost or corrupt. Forget it (so it is recomputed,
                 // never read again) and stop this stage attempt; the job resubmits the unfinished partitions.
-                ForgetMapOutput(fetchFailure);
+                await ForgetMapOutputAsync(fetchFailure).ConfigureAwait(false);
                 await stageCancellation.CancelAsync().ConfigureAwait(false);
                 throw new StageFetchFailedException(stage.Id, fetchFailure);
             }
@@ -109,13 +109,18 @@ internal sealed partial class DagScheduler
         }
     }
 
-    private void ForgetMapOutput(FetchFailedException failure)
+    private async Task ForgetMapOutputAsync(FetchFailedException failure)
     {
         var block = failure.Block;
         if (block.MapId >= 0)
         {
             _mapOutputs.RemoveMapOutput(block.ShuffleId, block.MapId);
             _context.Environment.ShuffleManager.RemoveMapOutput(block.ShuffleId, block.MapId);
+            if (_backend is IRemoteShuffleCleanup remote && failure.ExecutorId.Length > 0)
+            {
+                // Deleted on its worker before the map task runs again, or the new attempt's commit would lose to it there.
+                await remote.RemoveMapOutputAsync(block.ShuffleId, block.MapId, failure.ExecutorId).ConfigureAwait(false);
+            }
         }
         else if (failure.ExecutorId.Length > 0)
         {

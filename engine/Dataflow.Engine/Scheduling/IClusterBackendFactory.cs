@@ -20,6 +20,9 @@ internal interface IRemoteShuffleCleanup
 
     /// <summary>Drops a persisted RDD's cached partitions on every executor.</summary>
     void RemoveRdd(int rddId);
+
+    /// <summary>Deletes one map output (found corrupt) on the executor that holds it; completes when it is gone or the executor is.</summary>
+    Task RemoveMapOutputAsync(int shuffleId, int mapId, string executorId);
 }
 
 /// <summary>Finds the cluster backend factory of the <c>Dataflow.Cluster</c> assembly.</summary>

@@ -1,0 +1,41 @@
+using Dataflow.Cluster.Driver;
+using Dataflow.Configuration;
+using Dataflow.Scheduling;
+using Dataflow.Shuffle;
+using Dataflow.Tests.Support;
+
+namespace Dataflow.Cluster.Tests.Support;
+
+/// <summary>A corrupt block on a worker is a fetch failure: its map output is recomputed and the answer stays right.</summary>
+public sealed class RemoteFetchFailureTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ByteFlippedInAWorkersShuffleFile_MapOutputIsRecomputedAndTheResultIsRight()
+    {
+        var cluster = await SharedCluster.StartAsync();
+        var options = new DataflowOptions { Master = SharedCluster.Master };
+        options.Shuffle.Compress = false;
+        await using var ctx = new DataflowContext(options);
+        var recorder = new EventRecorder();
+        ctx.Listeners.Add(recorder);
+        var random = new Random(11);
+        var data = Enumerable.Range(0, 40_000).Select(_ => (Key: random.Next(500), Value: (long)random.Next(1000))).ToArray();
+        var expected = data.GroupBy(p => p.Key).Select(g => (g.Key, g.Sum(p => p.Value))).Order().ToList();
+        var sums = ctx.Parallelize(data, 4).ReduceByKey((a, b) => a + b, 3);
+        Assert.Equal(expected, (await sums.ToListAsync(Ct)).Order());
+
+        var appId = ((OrleansBackend)ctx.Backend).AppId;
+        var file = Directory.GetFiles(cluster.Root, "shuffle_*.data", SearchOption.AllDirectories)
+            .Where(f => f.Contains(appId, StringComparison.Ordinal)).OrderByDescending(f => new FileInfo(f).Length).First();
+        var bytes = await File.ReadAllBytesAsync(file, Ct);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        recorder.Clear();
+
+        Assert.Equal(expected, (await sums.ToListAsync(Ct)).Order());
+        await ctx.Listeners.FlushAsync();
+        Assert.Contains(recorder.Events.OfType<TaskEndEvent>(), e => e.Error is FetchFailedException);
+    }
+}
