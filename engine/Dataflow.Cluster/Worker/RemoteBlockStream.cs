@@ -11,7 +11,7 @@ namespace Dataflow.Cluster.Worker;
 /// in flight however many blocks a merge keeps open. A failed or short fetch is an <see cref="IOException"/>, which the
 /// shuffle reader turns into a fetch failure.
 /// </summary>
-internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string appId, ShuffleBlockId block, long length, SemaphoreSlim readAhead) : Stream
+internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId, string appId, ShuffleBlockId block, long length, SemaphoreSlim readAhead) : Stream
 {
     private const int MaxAhead = 3;
 
@@ -66,7 +66,7 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string appId, 
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new IOException($"fetching {block} from executor {owner.GetPrimaryKeyString()} failed: {e.Message}", e);
+            throw new IOException($"fetching {block} from executor {ownerId} failed: {e.Message}", e);
         }
         finally
         {
@@ -78,7 +78,7 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string appId, 
 
         if (_current.Length != expected)
         {
-            throw new IOException($"executor {owner.GetPrimaryKeyString()} returned {_current.Length} bytes of {block} at offset {_position}, expected {expected}");
+            throw new IOException($"executor {ownerId} returned {_current.Length} bytes of {block} at offset {_position}, expected {expected}");
         }
 
         _currentOffset = 0;

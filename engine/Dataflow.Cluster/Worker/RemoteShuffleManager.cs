@@ -19,7 +19,7 @@ internal sealed class RemoteShuffleManager(LocalShuffleManager local, string app
     public Stream OpenBlock(ShuffleBlockId block, MapStatus status) =>
         status.ExecutorId == local.ExecutorId
             ? local.OpenBlock(block, status)
-            : new RemoteBlockStream(grains.GetGrain<IBlockServiceGrain>(status.ExecutorId), appId, block, status.BlockSizes[block.ReduceId], readAhead);
+            : new RemoteBlockStream(grains.GetGrain<IBlockServiceGrain>(status.ExecutorId), status.ExecutorId, appId, block, status.BlockSizes[block.ReduceId], readAhead);
 
     public void RemoveMapOutput(int shuffleId, int mapId) => local.RemoveMapOutput(shuffleId, mapId);
 
