@@ -43,8 +43,17 @@ public sealed partial class DataflowContext
     /// <summary>The value of a live broadcast, which cluster workers fetch from the driver at its first use.</summary>
     internal bool TryGetBroadcastValue(long id, out object? value) => _broadcastValues.TryGetValue(id, out value);
 
-    /// <summary>Forgets a destroyed broadcast's value.</summary>
-    internal void ForgetBroadcast(long id) => _broadcastValues.TryRemove(id, out _);
+    /// <summary>Drops the executors' copies of a broadcast; a destroyed one's value is forgotten too.</summary>
+    internal Task UnpersistBroadcastAsync(long id, bool destroyed)
+    {
+        if (destroyed)
+        {
+            _broadcastValues.TryRemove(id, out _);
+        }
+
+        Environment.Broadcasts.Remove(id);
+        return (_backend as Scheduling.IExecutorCleanup)?.RemoveBroadcastAsync(id, destroyed) ?? Task.CompletedTask;
+    }
 
     /// <summary>
     /// Tags the jobs started from now on by this thread (and the async flow it starts) with a group, so they can be

@@ -8,9 +8,21 @@ namespace Dataflow.Cluster.Driver;
 internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
 {
     private readonly ConcurrentDictionary<long, Lazy<byte[]>> _serialised = new();
+    private long _fetches;
+
+    /// <summary>Fetches started (reads at offset 0): one per executor and broadcast, unless unpersisted.</summary>
+    public long Fetches => Interlocked.Read(ref _fetches);
+
+    /// <summary>Drops a destroyed broadcast's serialised value.</summary>
+    public void Forget(long id) => _serialised.TryRemove(id, out _);
 
     public Task<BroadcastChunk> ReadBroadcast(long id, long offset, int count)
     {
+        if (offset == 0)
+        {
+            Interlocked.Increment(ref _fetches);
+        }
+
         var bytes = _serialised.GetOrAdd(id, key => new Lazy<byte[]>(() => context.TryGetBroadcastValue(key, out var value)
             ? ValueCodec.Serialize(value)
             : throw new InvalidOperationException($"Broadcast {key} does not exist on the driver (destroyed?)."))).Value;

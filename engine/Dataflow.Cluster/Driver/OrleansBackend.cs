@@ -20,7 +20,7 @@ namespace Dataflow.Cluster.Driver;
 /// and fetches results that were too large to return inline in chunks.
 /// </summary>
 /// <remarks>Spark: CoarseGrainedSchedulerBackend with the TaskSchedulerImpl's placement.</remarks>
-internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffleCleanup
+internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorCleanup
 {
     private static readonly TimeSpan s_membershipPoll = TimeSpan.FromSeconds(1);
 
@@ -149,6 +149,21 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IRemoteShuffle
             await executor.Grain.RemoveMapOutput(AppId, shuffleId, mapId).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    public async Task RemoveBroadcastAsync(long broadcastId, bool destroyed)
+    {
+        if (destroyed)
+        {
+            _endpoint.Forget(broadcastId);
+        }
+
+        // A worker that cannot be reached has no copy to drop that anyone could read.
+        await Task.WhenAll(LiveExecutors().Select(e => e.Grain.RemoveBroadcast(AppId, broadcastId).WaitAsync(TimeSpan.FromSeconds(30))))
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>How many times workers started fetching a broadcast value from this driver.</summary>
+    public long BroadcastFetches => _endpoint.Fetches;
 
     public void RemoveRdd(int rddId)
     {

@@ -38,6 +38,12 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
         return Task.CompletedTask;
     }
 
+    public Task RemoveBroadcast(string appId, long broadcastId)
+    {
+        executor.Application(appId).Environment.Broadcasts.Remove(broadcastId);
+        return Task.CompletedTask;
+    }
+
     public Task RemoveRdd(string appId, int rddId)
     {
         executor.Application(appId).Environment.BlockManager.RemoveRdd(rddId);

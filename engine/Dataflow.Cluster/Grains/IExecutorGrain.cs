@@ -27,6 +27,9 @@ public interface IExecutorGrain : IGrainWithStringKey
     /// <summary>Deletes one map output of an application (found corrupt), so that its next attempt commits afresh.</summary>
     Task RemoveMapOutput(string appId, int shuffleId, int mapId);
 
+    /// <summary>Drops this worker's copy of one of an application's broadcasts; the next use fetches it again.</summary>
+    Task RemoveBroadcast(string appId, long broadcastId);
+
     /// <summary>Drops a persisted RDD's cached partitions of an application.</summary>
     Task RemoveRdd(string appId, int rddId);
 

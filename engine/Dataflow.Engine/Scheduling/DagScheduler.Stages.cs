@@ -116,7 +116,7 @@ internal sealed partial class DagScheduler
         {
             _mapOutputs.RemoveMapOutput(block.ShuffleId, block.MapId);
             _context.Environment.ShuffleManager.RemoveMapOutput(block.ShuffleId, block.MapId);
-            if (_backend is IRemoteShuffleCleanup remote && failure.ExecutorId.Length > 0)
+            if (_backend is IExecutorCleanup remote && failure.ExecutorId.Length > 0)
             {
                 // Deleted on its worker before the map task runs again, or the new attempt's commit would lose to it there.
                 await remote.RemoveMapOutputAsync(block.ShuffleId, block.MapId, failure.ExecutorId).ConfigureAwait(false);

@@ -20,6 +20,11 @@ internal sealed class BroadcastFormatter<T> : IMessagePackFormatter<Broadcast<T>
             return;
         }
 
+        if (value.IsDestroyed)
+        {
+            throw new InvalidOperationException($"Broadcast {value.Id} (created by {value.CallSite}) was destroyed; a function that uses it cannot be sent to workers.");
+        }
+
         writer.WriteArrayHeader(4);
         writer.Write(value.Id);
         writer.Write(value.CallSite.Operation);

@@ -75,6 +75,12 @@ internal sealed class CapturedTypeShapes(TypeAllowList allowList)
 
     private bool Determine(Type type)
     {
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Broadcast<>))
+        {
+            // Its type is fine, but a destroyed one may not travel: values are looked at.
+            return false;
+        }
+
         if (HasOwnFormatter(type))
         {
             // The formatter decides what travels, for values of subtypes too (a field declared IPAddress holding a

@@ -66,6 +66,11 @@ internal sealed partial class ClosureChecker
                 throw Captures(callSite, path, type, $": it is nested more than {MaxDepth} levels deep");
             }
 
+            if (value is Shared.IBroadcast { IsDestroyed: true } broadcast)
+            {
+                throw Captures(callSite, path, type, $": broadcast {broadcast.Id} (created by {broadcast.CallSite}) was destroyed");
+            }
+
             var shape = caches.Shapes.ShapeOf(type);
             switch (shape.Kind)
             {

@@ -93,7 +93,8 @@ internal sealed partial class ClosureChecker
             {
                 null => true,
                 Delegate inner => IsKnownGood(caches, inner, depth - 1),
-                var value => caches.Settled.ContainsKey(value.GetType()),
+                // A destroyed broadcast is of a settled type but may not travel: the walk reports it.
+                var value => value is not Shared.IBroadcast { IsDestroyed: true } && caches.Settled.ContainsKey(value.GetType()),
             };
             if (!known)
             {

@@ -42,7 +42,9 @@ internal sealed class FieldwiseLayout
         }
 
         Fields = [.. fields];
-        Names = [.. fields.Select(DisplayName)];
+        // An operator's own closure holds the user's function: paths start at the user's function, as written.
+        var engineClosure = type.Assembly == typeof(FieldwiseLayout).Assembly && IsCompilerGenerated(type);
+        Names = [.. fields.Select(f => engineClosure && typeof(Delegate).IsAssignableFrom(f.FieldType) ? "" : DisplayName(f))];
         Codecs = [.. fields.Select(f => BoxedCodec.For(f.FieldType))];
     }
 

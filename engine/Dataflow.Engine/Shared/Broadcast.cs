@@ -11,7 +11,7 @@ namespace Dataflow.Shared;
 /// var kept = words.Where(w => !stopWords.Value.Contains(w));
 /// </code></example>
 /// <remarks>Spark: Broadcast</remarks>
-public sealed class Broadcast<T>
+public sealed class Broadcast<T> : IBroadcast
 {
     private readonly T _value;
 
@@ -63,20 +63,21 @@ public sealed class Broadcast<T>
 
     /// <summary>Drops the executors' copies; the next use fetches the value again.</summary>
     /// <remarks>Spark: unpersist</remarks>
-    public Task UnpersistAsync()
-    {
-        DriverContext().Environment.Broadcasts.Remove(Id);
-        return Task.CompletedTask;
-    }
+    public Task UnpersistAsync() => DriverContext().UnpersistBroadcastAsync(Id, destroyed: false);
 
     /// <summary>Drops the value everywhere; any later use (on the driver or in a task) is an error.</summary>
     /// <remarks>Spark: destroy</remarks>
     public Task DestroyAsync()
     {
-        DriverContext().ForgetBroadcast(Id);
+        var context = DriverContext();
         _destroyed = true;
-        return UnpersistAsync();
+        return context.UnpersistBroadcastAsync(Id, destroyed: true);
     }
+
+    /// <summary>Whether <see cref="DestroyAsync"/> was called (a closure capturing it then cannot be shipped).</summary>
+    internal bool IsDestroyed => _destroyed;
+
+    bool IBroadcast.IsDestroyed => _destroyed;
 
     /// <inheritdoc />
     public override string ToString() => $"Broadcast({Id})";
@@ -86,4 +87,14 @@ public sealed class Broadcast<T>
 
     private InvalidOperationException MissingOn(TaskContext task) => new(
         $"Broadcast {Id} (created by {CallSite}) has no value on executor {task.Environment.ExecutorId}: the worker was not sent it.");
+}
+
+/// <summary>What the engine needs of any <see cref="Broadcast{T}"/> without knowing its value type.</summary>
+internal interface IBroadcast
+{
+    long Id { get; }
+
+    CallSite CallSite { get; }
+
+    bool IsDestroyed { get; }
 }

@@ -27,10 +27,14 @@ public sealed class BroadcastTests
         await using var ctx = new DataflowContext("local[2]");
         var value = ctx.Broadcast("hello");
         Assert.Equal("hello", value.Value);
+        var builtBefore = ctx.Parallelize([1, 2], 2).Select(i => value.Value.Length + i);
         await value.DestroyAsync();
         var onDriver = Assert.Throws<InvalidOperationException>(() => value.Value);
         Assert.Contains("BroadcastTests.cs", onDriver.Message, StringComparison.Ordinal);
-        var inTask = await Assert.ThrowsAsync<JobFailedException>(() => ctx.Parallelize([1, 2], 2).Select(i => value.Value.Length + i).ToListAsync(Ct));
+        var inTask = await Assert.ThrowsAsync<JobFailedException>(() => builtBefore.ToListAsync(Ct));
         Assert.IsType<InvalidOperationException>(inTask.InnerException);
+        // A function built after the destroy cannot be shipped at all.
+        var built = Assert.Throws<ClosureNotSerializableException>(() => ctx.Parallelize([1, 2], 2).Select(i => value.Value.Length + i));
+        Assert.Contains("was destroyed", built.Message, StringComparison.Ordinal);
     }
 }

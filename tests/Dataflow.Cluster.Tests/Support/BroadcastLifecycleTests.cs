@@ -1,0 +1,37 @@
+using Dataflow.Cluster.Driver;
+using Dataflow.Configuration;
+
+namespace Dataflow.Cluster.Tests.Support;
+
+/// <summary>A broadcast is fetched from the driver once per executor, again after unpersist, and never after destroy.</summary>
+public sealed class BroadcastLifecycleTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Broadcast_FetchedOncePerExecutorAgainAfterUnpersistAndRefusedAfterDestroy()
+    {
+        await SharedCluster.StartAsync();
+        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
+        var backend = (OrleansBackend)ctx.Backend;
+        var table = ctx.Broadcast(Enumerable.Range(0, 1_000).ToDictionary(i => i, i => i * i));
+        var keys = ctx.Parallelize(Enumerable.Range(0, 1_000).ToArray(), 16);
+        var expected = Enumerable.Range(0, 1_000).Sum(i => (long)i * i);
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal(expected, await keys.Select(k => (long)table.Value[k]).SumAsync(Ct));
+        }
+
+        // 16 tasks in each of three jobs, over two executors: two fetches in all.
+        Assert.Equal(InProcessCluster.Workers, backend.BroadcastFetches);
+
+        await table.UnpersistAsync();
+        Assert.Equal(expected, await keys.Select(k => (long)table.Value[k]).SumAsync(Ct));
+        Assert.InRange(backend.BroadcastFetches, InProcessCluster.Workers + 1, InProcessCluster.Workers * 2);
+
+        await table.DestroyAsync();
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => keys.Select(k => (long)table.Value[k]).SumAsync(Ct));
+        Assert.Contains("was destroyed", error.ToString(), StringComparison.Ordinal);
+    }
+}
