@@ -151,7 +151,7 @@ internal sealed class WorkerApplication : IDisposable
 
     public void Dispose()
     {
-        _blobs.RemoveWhere(WorkerExecutor.BinaryKey(AppId, -1)[..^2]);
+        _blobs.RemoveWhere(WorkerExecutor.BinaryPrefix(AppId));
         Environment.ShuffleManager.Dispose();
         Environment.BlockManager.Dispose();
         if (System.IO.Directory.Exists(_directory))

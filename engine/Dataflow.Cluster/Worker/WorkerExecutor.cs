@@ -53,7 +53,10 @@ internal sealed class WorkerExecutor : IDisposable
 
     public static string AssemblyKey(string hash) => $"asm-{hash}";
 
-    public static string BinaryKey(string appId, long binaryId) => $"bin-{appId}-{binaryId}";
+    public static string BinaryKey(string appId, long binaryId) => BinaryPrefix(appId) + binaryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The prefix of every stage payload blob of an application.</summary>
+    public static string BinaryPrefix(string appId) => $"bin-{appId}-";
 
     public void Register(ApplicationSpec spec) =>
         _ = _applications.GetOrAdd(spec.AppId, _ => new Lazy<WorkerApplication>(() => new WorkerApplication(spec, this, _grains, _logger))).Value;
