@@ -94,7 +94,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             if (DateTime.UtcNow > deadline)
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException(backend._incompatible.IsEmpty
+                throw new ClusterUnavailableException(backend._incompatible.IsEmpty
                     ? $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N."
                     : $"The workers at {context.Master} run another build of Dataflow (wire protocol {string.Join(", ", backend._incompatible.Values.Distinct())}, this driver {WireProtocol.Version}); rebuild them (cluster-config/local-cluster.sh start N --rebuild).");
             }

@@ -14,6 +14,9 @@ namespace Dataflow.Cluster.Driver;
 /// </summary>
 internal sealed class OrleansBackendFactory : IClusterBackendFactory
 {
+    /// <summary>Connection attempts, a second apart, before a context reports that the gateways do not answer.</summary>
+    private const int ConnectAttempts = 5;
+
     /// <summary>How long a new context waits for a worker with task slots.</summary>
     private static readonly TimeSpan s_waitForWorkers = TimeSpan.FromSeconds(30);
 
@@ -47,6 +50,18 @@ internal sealed class OrleansBackendFactory : IClusterBackendFactory
             });
             // A task may run for hours; a lost worker fails its calls through membership, not through this timeout.
             orleans.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(12));
+            // Without a cluster, say so within seconds rather than retrying for minutes.
+            var attempts = 0;
+            orleans.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (++attempts > ConnectAttempts)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                return true;
+            });
         });
         var host = builder.Build();
         try
@@ -56,7 +71,7 @@ internal sealed class OrleansBackendFactory : IClusterBackendFactory
         catch (Exception e)
         {
             host.Dispose();
-            throw new InvalidOperationException($"Cannot connect to the cluster at {context.Master}: {e.Message}. Is it running (cluster-config/local-cluster.sh status)?", e);
+            throw new ClusterUnavailableException($"Cannot connect to the cluster at {context.Master}: {e.Message} Is it running (cluster-config/local-cluster.sh status)?", e);
         }
 
         return await OrleansBackend.StartAsync(context, host.Services.GetRequiredService<IClusterClient>(), host, s_waitForWorkers).ConfigureAwait(false);

@@ -68,7 +68,7 @@ public static class ProgramHost
             await Console.Error.WriteLineAsync($"{parser.ProgramName}: {message}").ConfigureAwait(false);
             return UsageException.ExitCode;
         }
-        catch (JobFailedException e)
+        catch (Exception e) when (e is JobFailedException or ClusterUnavailableException)
         {
             await Console.Error.WriteLineAsync($"{parser.ProgramName}: {e.Message}").ConfigureAwait(false);
             return JobFailedExitCode;

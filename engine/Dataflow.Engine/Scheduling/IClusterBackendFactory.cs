@@ -35,7 +35,7 @@ internal static class ClusterBackends
 
     public static ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment)
     {
-        var type = Type.GetType(FactoryTypeName, throwOnError: false) ?? throw new NotSupportedException(
+        var type = Type.GetType(FactoryTypeName, throwOnError: false) ?? throw new ClusterUnavailableException(
             $"Master '{context.Master}' needs cluster support: reference the Dataflow.Cluster project (engine/Dataflow.Cluster) from the application.");
         var factory = (IClusterBackendFactory)Activator.CreateInstance(type)!;
         return factory.Create(context, driverEnvironment);

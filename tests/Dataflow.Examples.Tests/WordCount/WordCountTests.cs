@@ -70,6 +70,24 @@ public sealed class WordCountTests : IDisposable
     }
 
     [Fact]
+    public async Task WordCount_ClusterNotRunning_ExitsOneWithOneLineSayingSo()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var result = await ProgramRunner.RunAsync("WordCount", "--input", ProgramRunner.DataFile("austen.txt"), "--master", $"orleans://127.0.0.1:{port}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"Cannot connect to the cluster at orleans://127.0.0.1:{port}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WordCount_MissingInput_ExitsTwoNamingThePath()
     {
         var missing = Path.Combine(_temp, "nope.txt");
