@@ -1,0 +1,134 @@
+using Dataflow.Cluster.Grains;
+using Dataflow.Cluster.Worker;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Dataflow.Cluster.Driver;
+
+/// <summary>Following membership: setting up workers that join, forgetting those that leave.</summary>
+internal sealed partial class OrleansBackend
+{
+    private void MarkLost(RemoteExecutor executor, string reason)
+    {
+        lock (_lock)
+        {
+            if (!executor.Alive)
+            {
+                return;
+            }
+
+            executor.Alive = false;
+            _executors.Remove(executor.Id);
+        }
+
+        LogExecutorLost(executor.Id, reason);
+        executor.Lost.Cancel();
+        _context.MapOutputs.RemoveOutputsOnExecutor(executor.Id);
+        _context.BlockLocations.RemoveExecutor(executor.Id);
+    }
+
+    private async Task FollowMembershipAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(s_membershipPoll, _stopping.Token).ConfigureAwait(false);
+                await RefreshMembershipAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogMembershipFailed(e.Message);
+            }
+        }
+    }
+
+    private async Task RefreshMembershipAsync()
+    {
+        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+        var active = hosts.Keys.Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal);
+        List<RemoteExecutor> gone;
+        List<string> joined;
+        lock (_lock)
+        {
+            gone = [.. _executors.Values.Where(e => !active.Contains(e.Id))];
+            joined = [.. active.Where(id => !_executors.ContainsKey(id) && !_withoutSlots.ContainsKey(id) && !_incompatible.ContainsKey(id) && _settingUp.Add(id))];
+        }
+
+        foreach (var executor in gone)
+        {
+            MarkLost(executor, "it left the cluster");
+        }
+
+        await Task.WhenAll(joined.Select(SetUpAsync)).ConfigureAwait(false);
+    }
+
+    /// <summary>Uploads the job's assemblies a new worker lacks, registers the application, then offers its slots.</summary>
+    private async Task SetUpAsync(string siloAddress)
+    {
+        try
+        {
+            var grain = _client.GetGrain<IExecutorGrain>(siloAddress);
+            var info = await grain.GetInfo().ConfigureAwait(false);
+            if (info.Slots <= 0)
+            {
+                // A membership-only primary: asked once.
+                _withoutSlots[siloAddress] = true;
+                return;
+            }
+
+            if (info.Protocol != WireProtocol.Version)
+            {
+                _incompatible[siloAddress] = info.Protocol;
+                LogIncompatible(siloAddress, info.Protocol, WireProtocol.Version);
+                return;
+            }
+
+            var executor = new RemoteExecutor(grain, _client.GetGrain<IBlockServiceGrain>(siloAddress), info);
+            var missing = (await grain.MissingBlobs([.. _assemblies.Select(a => WorkerExecutor.AssemblyKey(a.Assembly.Hash))]).ConfigureAwait(false)).ToHashSet();
+            foreach (var (assembly, bytes) in _assemblies.Where(a => missing.Contains(WorkerExecutor.AssemblyKey(a.Assembly.Hash))))
+            {
+                await executor.EnsureBlobAsync(WorkerExecutor.AssemblyKey(assembly.Hash), bytes).ConfigureAwait(false);
+            }
+
+            await grain.RegisterApplication(_spec).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _executors[info.ExecutorId] = executor;
+            }
+
+            LogExecutorAdded(info.ExecutorId, info.Slots, missing.Count);
+            Dispatch();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSetUpFailed(siloAddress, e.Message);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _settingUp.Remove(siloAddress);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Executor {ExecutorId} joined with {Slots} slots ({Uploaded} assemblies uploaded).")]
+    private partial void LogExecutorAdded(string executorId, int slots, int uploaded);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Executor {ExecutorId} lost: {Reason}; its running tasks are retried elsewhere.")]
+    private partial void LogExecutorLost(string executorId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setting up worker {Silo} failed: {Reason}; retrying at the next membership poll.")]
+    private partial void LogSetUpFailed(string silo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Silo} speaks wire protocol {Worker}, this driver {Driver}: it runs another build of Dataflow and gets no tasks; rebuild it.")]
+    private partial void LogIncompatible(string silo, int worker, int driver);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading cluster membership failed: {Reason}.")]
+    private partial void LogMembershipFailed(string reason);
+}
