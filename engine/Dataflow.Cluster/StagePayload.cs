@@ -1,20 +1,23 @@
 using System.Buffers;
 using Dataflow.Shuffle;
+using Dataflow.Storage;
 using MessagePack;
 
 namespace Dataflow.Cluster;
 
 /// <summary>
-/// What a worker gets once per stage attempt: the task binary, and the map outputs of the shuffles the stage reads
-/// (which were complete when the stage was submitted), so reducers know where every block lives.
+/// What a worker gets once per stage attempt: the task binary, the map outputs of the shuffles the stage reads
+/// (which were complete when the stage was submitted), so reducers know where every block lives, and where other
+/// executors hold cached partitions of the stage's RDDs, so a task placed elsewhere reads them instead of computing.
 /// </summary>
 internal static class StagePayload
 {
-    public static byte[] Write(byte[] taskBinary, IReadOnlyList<(int ShuffleId, MapStatus?[] Statuses)> shuffles)
+    public static byte[] Write(byte[] taskBinary, IReadOnlyList<(int ShuffleId, MapStatus?[] Statuses)> shuffles,
+        IReadOnlyList<(RddBlockId Block, string ExecutorId)> cachedBlocks)
     {
         var buffer = new ArrayBufferWriter<byte>(taskBinary.Length + 256);
         var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(2);
+        writer.WriteArrayHeader(3);
         writer.Write(taskBinary);
         writer.WriteArrayHeader(shuffles.Count);
         foreach (var (shuffleId, statuses) in shuffles)
@@ -40,16 +43,25 @@ internal static class StagePayload
             }
         }
 
+        writer.WriteArrayHeader(cachedBlocks.Count);
+        foreach (var (block, executor) in cachedBlocks)
+        {
+            writer.WriteArrayHeader(3);
+            writer.Write(block.RddId);
+            writer.Write(block.Partition);
+            writer.Write(executor);
+        }
+
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static (byte[] TaskBinary, List<(int ShuffleId, MapStatus?[] Statuses)> Shuffles) Read(byte[] payload)
+    public static (byte[] TaskBinary, List<(int ShuffleId, MapStatus?[] Statuses)> Shuffles, List<(RddBlockId Block, string ExecutorId)> CachedBlocks) Read(byte[] payload)
     {
         var reader = new MessagePackReader(payload);
-        if (reader.ReadArrayHeader() != 2)
+        if (reader.ReadArrayHeader() != 3)
         {
-            throw new MessagePackSerializationException("A stage payload is an array of 2 elements.");
+            throw new MessagePackSerializationException("A stage payload is an array of 3 elements.");
         }
 
         var binary = reader.ReadBytes()?.ToArray() ?? [];
@@ -80,6 +92,14 @@ internal static class StagePayload
             shuffles.Add((shuffleId, statuses));
         }
 
-        return (binary, shuffles);
+        var cached = new List<(RddBlockId, string)>();
+        for (var n = reader.ReadArrayHeader(); n > 0; n--)
+        {
+            reader.ReadArrayHeader();
+            var block = new RddBlockId(reader.ReadInt32(), reader.ReadInt32());
+            cached.Add((block, reader.ReadString() ?? ""));
+        }
+
+        return (binary, shuffles, cached);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
     /// <summary>Drops a destroyed broadcast's serialised value.</summary>
     public void Forget(long id) => _serialised.TryRemove(id, out _);
 
-    public Task<BroadcastChunk> ReadBroadcast(long id, long offset, int count)
+    public Task<DataChunk> ReadBroadcast(long id, long offset, int count)
     {
         if (offset == 0)
         {
@@ -27,6 +27,6 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
             ? ValueCodec.Serialize(value)
             : throw new InvalidOperationException($"Broadcast {key} does not exist on the driver (destroyed?)."))).Value;
         var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
-        return Task.FromResult(new BroadcastChunk(bytes.AsSpan((int)offset, n).ToArray(), bytes.LongLength));
+        return Task.FromResult(new DataChunk(bytes.AsSpan((int)offset, n).ToArray(), bytes.LongLength));
     }
 }

@@ -346,11 +346,15 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         _stages.GetOrAdd((task.StageId, task.StageAttempt), _ => new Lazy<(long, byte[])>(() =>
         {
             var binary = TaskBinary.Serialize(task.Task);
-            var shuffles = Lineage.Walk(task.Task.Rdd, acrossShuffles: false)
+            var lineage = Lineage.Walk(task.Task.Rdd, acrossShuffles: false).ToList();
+            var shuffles = lineage
                 .SelectMany(r => r.Dependencies.OfType<ShuffleDependency>())
                 .Select(d => d.ShuffleId).Distinct()
                 .Select(id => (id, _context.MapOutputs.Snapshot(id))).ToList();
-            return (Interlocked.Increment(ref _nextBinaryId), StagePayload.Write(binary, shuffles));
+            var cached = lineage.Where(r => !r.StorageLevel.IsNone)
+                .SelectMany(r => Enumerable.Range(0, r.NumPartitions).Select(p => new Storage.RddBlockId(r.Id, p)))
+                .SelectMany(b => _context.BlockLocations.Of(b).Select(e => (b, e))).ToList();
+            return (Interlocked.Increment(ref _nextBinaryId), StagePayload.Write(binary, shuffles, cached));
         })).Value;
 
     private static async Task<byte[]> ReadStoredResultAsync(RemoteExecutor executor, long taskId, long length, string appId)

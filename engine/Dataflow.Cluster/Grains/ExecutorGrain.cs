@@ -72,6 +72,9 @@ internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlock
         return Task.FromResult(bytes);
     }
 
+    public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) =>
+        Task.FromResult(executor.Application(appId).ReadCachedBlock(new Dataflow.Storage.RddBlockId(rddId, partition), offset, count));
+
     public Task<byte[]> ReadResult(string appId, long taskId, long offset, int count) =>
         Task.FromResult(executor.Application(appId).ReadResult(taskId, offset, count));
 }

@@ -46,6 +46,12 @@ public interface IBlockServiceGrain : IGrainWithStringKey
     /// </summary>
     Task<byte[]> ReadShuffleBlock(string appId, int shuffleId, int mapId, int reduceId, long offset, int count);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> bytes from <paramref name="offset"/> of a cached partition this worker holds, in
+    /// its serialised form, with the whole's length; an empty chunk of length 0 when the block is not (any more) here.
+    /// </summary>
+    Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count);
+
     /// <summary>A chunk of a task result too large to return inline; the last read releases it.</summary>
     Task<byte[]> ReadResult(string appId, long taskId, long offset, int count);
 }
@@ -54,9 +60,9 @@ public interface IBlockServiceGrain : IGrainWithStringKey
 public interface IDriverEndpoint : IGrainObserver
 {
     /// <summary>Up to <paramref name="count"/> bytes of broadcast <paramref name="id"/>'s serialised value, and its total length.</summary>
-    Task<BroadcastChunk> ReadBroadcast(long id, long offset, int count);
+    Task<DataChunk> ReadBroadcast(long id, long offset, int count);
 }
 
-/// <summary>A chunk of a serialised broadcast value.</summary>
+/// <summary>A chunk of serialised data (a broadcast value, a cached block) and the whole's length.</summary>
 [GenerateSerializer, Immutable]
-public sealed record BroadcastChunk([property: Id(0)] byte[] Bytes, [property: Id(1)] long TotalLength);
+public sealed record DataChunk([property: Id(0)] byte[] Bytes, [property: Id(1)] long TotalLength);

@@ -18,6 +18,9 @@ internal sealed class WorkerApplication : IDisposable
 {
     private readonly ConcurrentDictionary<long, Lazy<StageTask>> _stages = new();
     private readonly ConcurrentDictionary<long, byte[]> _storedResults = new();
+    private readonly ConcurrentDictionary<RddBlockId, string[]> _cachedElsewhere = new();
+    private readonly ConcurrentDictionary<RddBlockId, byte[]> _servedBlocks = new();
+    private readonly IGrainFactory _grains;
     private readonly BlobStore _blobs;
     private readonly string _directory;
     private readonly IDriverEndpoint _driver;
@@ -25,6 +28,7 @@ internal sealed class WorkerApplication : IDisposable
     public WorkerApplication(ApplicationSpec spec, WorkerExecutor executor, IGrainFactory grains, ILogger logger)
     {
         AppId = spec.AppId;
+        _grains = grains;
         _blobs = executor.Blobs;
         _driver = spec.Driver;
         _directory = Path.Combine(executor.Directory, "apps", spec.AppId);
@@ -57,6 +61,7 @@ internal sealed class WorkerApplication : IDisposable
             Compress = spec.Compress,
             FetchBroadcast = FetchBroadcast,
         };
+        Environment.BlockManager.FetchRemote = FetchCachedBlock;
     }
 
     public string AppId { get; }
@@ -72,10 +77,15 @@ internal sealed class WorkerApplication : IDisposable
     /// <summary>The stage's task, deserialised once from its uploaded payload; the map outputs it reads are recorded first.</summary>
     public StageTask Stage(long binaryId) => _stages.GetOrAdd(binaryId, id => new Lazy<StageTask>(() =>
     {
-        var (binary, shuffles) = StagePayload.Read(_blobs.Get(WorkerExecutor.BinaryKey(AppId, id)));
+        var (binary, shuffles, cached) = StagePayload.Read(_blobs.Get(WorkerExecutor.BinaryKey(AppId, id)));
         foreach (var (shuffleId, statuses) in shuffles)
         {
             Environment.MapOutputs.Replace(shuffleId, statuses);
+        }
+
+        foreach (var (block, executor) in cached)
+        {
+            _cachedElsewhere.AddOrUpdate(block, [executor], (_, known) => known.Contains(executor) ? known : [.. known, executor]);
         }
 
         return TaskBinary.Deserialize(binary, Policy);
@@ -130,24 +140,75 @@ internal sealed class WorkerApplication : IDisposable
         }
     }
 
-    private object? FetchBroadcast(long id)
+    /// <summary>A chunk of a cached block this worker holds, serialised once for however many chunks are read.</summary>
+    public DataChunk ReadCachedBlock(RddBlockId block, long offset, int count)
+    {
+        var bytes = offset == 0 || !_servedBlocks.TryGetValue(block, out var served)
+            ? _servedBlocks[block] = Environment.BlockManager.Serialized(block) ?? []
+            : served;
+        var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
+        if (offset + n >= bytes.LongLength)
+        {
+            _servedBlocks.TryRemove(block, out _);
+        }
+
+        return new DataChunk(bytes.AsSpan((int)offset, n).ToArray(), bytes.LongLength);
+    }
+
+    /// <summary>Reads a cached block from an executor that holds it, or <c>null</c> (the task computes it) when none can.</summary>
+    private byte[]? FetchCachedBlock(RddBlockId block)
+    {
+        if (!_cachedElsewhere.TryGetValue(block, out var executors))
+        {
+            return null;
+        }
+
+        foreach (var executor in executors.Where(e => e != Environment.ExecutorId))
+        {
+            try
+            {
+                var bytes = ReadChunked((offset, count) => _grains.GetGrain<IBlockServiceGrain>(executor).ReadCachedBlock(AppId, block.RddId, block.Partition, offset, count));
+                if (bytes.Length > 0)
+                {
+                    if (TaskContext.Current is { } task)
+                    {
+                        task.Metrics.BytesRead += bytes.Length;
+                    }
+
+                    return bytes;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Gone or evicted there: try the next holder, else compute.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads chunks until the whole (whose length each chunk reports) has arrived.</summary>
+    private static byte[] ReadChunked(Func<long, int, Task<DataChunk>> read)
     {
         using var bytes = new MemoryStream();
         long total;
         do
         {
-            var chunk = _driver.ReadBroadcast(id, bytes.Length, ClusterLimits.ChunkBytes).GetAwaiter().GetResult();
+            var chunk = read(bytes.Length, ClusterLimits.ChunkBytes).GetAwaiter().GetResult();
             total = chunk.TotalLength;
             bytes.Write(chunk.Bytes);
             if (chunk.Bytes.Length == 0 && bytes.Length < total)
             {
-                throw new InvalidOperationException($"The driver stopped sending broadcast {id} at {bytes.Length} of {total} bytes.");
+                throw new IOException($"The sender stopped at {bytes.Length} of {total} bytes.");
             }
         }
         while (bytes.Length < total);
 
-        return ValueCodec.Deserialize(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), Policy);
+        return bytes.ToArray();
     }
+
+    private object? FetchBroadcast(long id) =>
+        ValueCodec.Deserialize(ReadChunked((offset, count) => _driver.ReadBroadcast(id, offset, count)), Policy);
 
     public void Dispose()
     {

@@ -62,6 +62,13 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 return storedMeanwhile;
             }
 
+            if (FetchRemote?.Invoke(id) is { } remote)
+            {
+                // Another executor holds the block: read it rather than compute the partition again.
+                using var stream = new MemoryStream(remote, writable: false);
+                return [.. RecordBatchReader.Read<T>(stream, remote.Length, id.ToString())];
+            }
+
             var records = new List<T>();
             foreach (var record in compute())
             {
@@ -77,6 +84,35 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
             return records;
         }
+    }
+
+    /// <summary>
+    /// A cluster worker's way to a block that another executor holds (its serialised form, as <see cref="Serialized"/>
+    /// gives it there), or <c>null</c> to compute it; unset in local mode.
+    /// </summary>
+    public Func<RddBlockId, byte[]?>? FetchRemote { get; set; }
+
+    /// <summary>A stored block in its serialised form (record batches, as on disk), for another executor; <c>null</c> when not stored.</summary>
+    public byte[]? Serialized(RddBlockId id)
+    {
+        MemoryEntry? entry;
+        lock (_lock)
+        {
+            entry = _memory.TryGetValue(id, out var node) ? node.Value : null;
+            if (entry is null && !_disk.ContainsKey(id))
+            {
+                return null;
+            }
+        }
+
+        if (entry is null)
+        {
+            return File.ReadAllBytes(DiskPath(id));
+        }
+
+        using var buffer = new MemoryStream();
+        entry.WriteTo(entry.Records, buffer);
+        return buffer.ToArray();
     }
 
     /// <summary>Whether the block is stored (in memory or on disk).</summary>
@@ -183,7 +219,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
                 if (storedInMemory)
                 {
-                    var entry = new MemoryEntry(id, level, records, size, r => WriteToDisk(id, (List<T>)r));
+                    var entry = new MemoryEntry(id, level, records, size, r => WriteToDisk(id, (List<T>)r), (r, stream) => WriteRecords(stream, (List<T>)r));
                     _memory[id] = _lru.AddFirst(entry);
                     _memoryUsed += size;
                 }
@@ -250,13 +286,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024))
         {
-            var writer = new RecordBatchWriter<T>(stream);
-            foreach (var record in records)
-            {
-                writer.Write(record);
-            }
-
-            writer.Flush();
+            WriteRecords(stream, records);
         }
 
         File.Move(temp, path, overwrite: true);
@@ -264,6 +294,17 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         {
             _disk[id] = new FileInfo(path).Length;
         }
+    }
+
+    private static void WriteRecords<T>(Stream stream, List<T> records)
+    {
+        var writer = new RecordBatchWriter<T>(stream);
+        foreach (var record in records)
+        {
+            writer.Write(record);
+        }
+
+        writer.Flush();
     }
 
     /// <summary>Streams a block from disk (it may be larger than memory; that is why it is on disk).</summary>
@@ -292,5 +333,5 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
     private string DiskPath(RddBlockId id) => Path.Combine(_directory, id.ToString());
 
-    private sealed record MemoryEntry(RddBlockId Id, StorageLevel Level, object Records, long Size, Action<object> WriteToDisk);
+    private sealed record MemoryEntry(RddBlockId Id, StorageLevel Level, object Records, long Size, Action<object> WriteToDisk, Action<object, Stream> WriteTo);
 }

@@ -89,6 +89,8 @@ public sealed class RemoteBlockStreamTests
 
         public Task<byte[]> ReadResult(string appId, long taskId, long offset, int count) => throw new NotSupportedException();
 
+        public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) => throw new NotSupportedException();
+
         private static void InterlockedMax(ref int target, int value)
         {
             int current;
