@@ -13,6 +13,8 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
     /// <summary>Fetches started (reads at offset 0): one per executor and broadcast, unless unpersisted.</summary>
     public long Fetches => Interlocked.Read(ref _fetches);
 
+    public Task Ping() => Task.CompletedTask;
+
     /// <summary>Drops a destroyed broadcast's serialised value.</summary>
     public void Forget(long id) => _serialised.TryRemove(id, out _);
 

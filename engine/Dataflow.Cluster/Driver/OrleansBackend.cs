@@ -179,8 +179,16 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         await _membership.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var executor in LiveExecutors())
         {
-            // Best effort: a worker that is gone has nothing left to delete.
-            await executor.Grain.RemoveApplication(AppId).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Best effort: a worker that is gone has nothing left to delete, and one that misses this call drops the
+            // application itself once this driver stops answering (Dataflow:Worker:DriverTimeout).
+            try
+            {
+                await executor.Grain.RemoveApplication(AppId).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogRemoveFailed(executor.Id, e.Message);
+            }
         }
 
         if (_ownedHost is not null)
@@ -380,6 +388,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
     private static bool IsConnectivityFailure(Exception e) =>
         e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or GatewayTooBusyException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Executor {ExecutorId} did not confirm removing this application ({Reason}); it will once this driver is gone.")]
+    private partial void LogRemoveFailed(string executorId, string reason);
 
     private sealed class PendingTask(TaskDescription description, CancellationToken cancellationToken)
     {

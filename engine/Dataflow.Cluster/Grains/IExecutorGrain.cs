@@ -59,6 +59,9 @@ public interface IBlockServiceGrain : IGrainWithStringKey
 /// <summary>The driver's side, reachable from workers: broadcast values, fetched by a task at their first use on a worker.</summary>
 public interface IDriverEndpoint : IGrainObserver
 {
+    /// <summary>Answers while the driver lives; workers drop the applications of drivers that stop answering.</summary>
+    Task Ping();
+
     /// <summary>Up to <paramref name="count"/> bytes of broadcast <paramref name="id"/>'s serialised value, and its total length.</summary>
     Task<DataChunk> ReadBroadcast(long id, long offset, int count);
 }

@@ -66,6 +66,23 @@ internal sealed class WorkerApplication : IDisposable
 
     public string AppId { get; }
 
+    /// <summary>When the driver last answered (or the application was set up).</summary>
+    public DateTime DriverLastSeen { get; private set; } = DateTime.UtcNow;
+
+    /// <summary>Asks the driver whether it still lives; records when it last answered.</summary>
+    public async Task CheckDriverAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _driver.Ping().WaitAsync(timeout).ConfigureAwait(false);
+            DriverLastSeen = DateTime.UtcNow;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Unreachable this time; the executor decides when that has lasted too long.
+        }
+    }
+
     public JobLoadContext LoadContext { get; }
 
     public TypeResolutionPolicy Policy { get; }

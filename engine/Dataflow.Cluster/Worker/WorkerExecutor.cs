@@ -16,12 +16,15 @@ namespace Dataflow.Cluster.Worker;
 /// Orleans face.
 /// </summary>
 /// <remarks>Spark: Executor</remarks>
-internal sealed class WorkerExecutor : IDisposable
+internal sealed partial class WorkerExecutor : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<WorkerApplication>> _applications = new(StringComparer.Ordinal);
     private readonly LocalBackend? _slots;
     private readonly IGrainFactory _grains;
     private readonly ILogger _logger;
+    private readonly TimeSpan _driverTimeout;
+    private readonly Timer _driverChecks;
+    private int _checking;
 
     public WorkerExecutor(DataflowOptions options, ILocalSiloDetails silo, IGrainFactory grains, ILoggerFactory loggerFactory)
     {
@@ -34,6 +37,8 @@ internal sealed class WorkerExecutor : IDisposable
         Directory = Path.Combine(Path.GetFullPath(root), $"executor-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Memory = new MemoryManager(options.Executor.Memory.Bytes);
         _slots = Slots > 0 ? new LocalBackend(Slots, environment: null) : null;
+        _driverTimeout = options.Worker.DriverTimeout;
+        _driverChecks = new Timer(_ => _ = CheckDriversAsync(), null, _driverTimeout / 4, _driverTimeout / 4);
     }
 
     public string ExecutorId { get; }
@@ -108,6 +113,35 @@ internal sealed class WorkerExecutor : IDisposable
         return new TaskReply(null, bytes.LongLength);
     }
 
+    /// <summary>
+    /// Drops the applications whose driver has not answered for <c>Dataflow:Worker:DriverTimeout</c>: a driver that
+    /// crashed never removes its application, and its files would stay on the worker for good.
+    /// </summary>
+    private async Task CheckDriversAsync()
+    {
+        if (Interlocked.Exchange(ref _checking, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (appId, app) in _applications.Where(a => a.Value.IsValueCreated).Select(a => (a.Key, a.Value.Value)).ToList())
+            {
+                await app.CheckDriverAsync(_driverTimeout / 4).ConfigureAwait(false);
+                if (DateTime.UtcNow - app.DriverLastSeen > _driverTimeout)
+                {
+                    LogDriverGone(appId, _driverTimeout);
+                    RemoveApplication(appId);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
+        }
+    }
+
     public void RemoveApplication(string appId)
     {
         if (_applications.TryRemove(appId, out var app) && app.IsValueCreated)
@@ -118,6 +152,7 @@ internal sealed class WorkerExecutor : IDisposable
 
     public void Dispose()
     {
+        _driverChecks.Dispose();
         _slots?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var appId in _applications.Keys)
         {
@@ -129,4 +164,7 @@ internal sealed class WorkerExecutor : IDisposable
             System.IO.Directory.Delete(Directory, recursive: true);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The driver of application {AppId} has not answered for {Timeout}; removing the application and its files.")]
+    private partial void LogDriverGone(string appId, TimeSpan timeout);
 }

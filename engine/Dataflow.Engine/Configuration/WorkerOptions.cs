@@ -36,6 +36,13 @@ public sealed class WorkerOptions
     [OptionDescription("Worker: directory for shuffle, spill and cache files.", DefaultText = "$TMPDIR/dataflow/worker-<silo port>")]
     public string? LocalDirectory { get; set; }
 
+    /// <summary>
+    /// How long a driver may stay unreachable before the worker drops its application — shuffle files, cached blocks,
+    /// shipped assemblies — as a driver that crashed never says goodbye. Default 60 s.
+    /// </summary>
+    [OptionDescription("Worker: how long a driver may be unreachable before its application's files are removed.")]
+    public TimeSpan DriverTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The Orleans cluster id; drivers and workers of one cluster must agree. Default <c>dataflow</c>.</summary>
     [OptionDescription("Cluster id shared by workers and drivers.")]
     public string ClusterId { get; set; } = "dataflow";

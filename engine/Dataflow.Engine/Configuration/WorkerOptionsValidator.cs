@@ -22,6 +22,11 @@ internal sealed class WorkerOptionsValidator : OptionsValidator<WorkerOptions>
             failures.Add(Failure(prefix, nameof(options.PrimarySilo), "must be host:port", options.PrimarySilo));
         }
 
+        if (options.DriverTimeout <= TimeSpan.Zero)
+        {
+            failures.Add(Failure(prefix, nameof(options.DriverTimeout), "must be > 0", options.DriverTimeout));
+        }
+
         if (string.IsNullOrWhiteSpace(options.ClusterId))
         {
             failures.Add(Failure(prefix, nameof(options.ClusterId), "must not be empty", options.ClusterId));

@@ -7,7 +7,8 @@ namespace Dataflow.Cluster.Tests.Support;
 /// An in-process Orleans cluster of worker silos, each with its own executor and local directory; one per test run
 /// (<see cref="SharedCluster"/>), as starting one costs about two seconds.
 /// </summary>
-public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null) : IAsyncLifetime
+public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null, Action<DataflowOptions>? configureOptions = null)
+    : IAsyncLifetime
 {
     public const int Workers = 2;
 
@@ -31,6 +32,7 @@ public sealed class InProcessCluster(string name = "shared", Action<Orleans.Host
             options.Executor.Cores = SlotsPerWorker;
             options.Executor.Memory = ByteSize.FromMiB(256);
             options.Worker.LocalDirectory = Path.Combine(_root, silo.SiloName);
+            configureOptions?.Invoke(options);
             siloBuilder.AddDataflowWorker(options);
             configure?.Invoke(siloBuilder);
         });
