@@ -58,7 +58,7 @@ public sealed class RealWorkerJobTests : IDisposable
         var start = await ProcessRunner.RunAsync("bash", [script, "start", "2", "--slots", "2", "--rebuild"], repo, env, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         try
         {
-            Assert.True(start.ExitCode == 0, start.Stderr);
+            Assert.True(start.ExitCode == 0, start.Stderr + WorkerLogs(runDir));
             var master = start.Stdout.Trim().Split('\n')[^1];
             Assert.Matches(@"^orleans://127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$", master);
 
@@ -66,7 +66,7 @@ public sealed class RealWorkerJobTests : IDisposable
             var cluster = await ProcessRunner.RunAsync("dotnet", [app, master, "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
             Assert.True(local.ExitCode == 0, local.Stderr);
-            Assert.True(cluster.ExitCode == 0, cluster.Stderr);
+            Assert.True(cluster.ExitCode == 0, cluster.Stderr + WorkerLogs(runDir));
             Assert.Equal(local.Stdout, cluster.Stdout);
             // 20,000 readings of i/2 with i/2 >= 100 are i >= 200: 19,800 kept; the three sensors split them.
             Assert.Contains("kept\t19800", cluster.Stdout, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class RealWorkerJobTests : IDisposable
             var firstPid = int.Parse(File.ReadAllText(Path.Combine(runDir, "worker-1", "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             Process.GetProcessById(firstPid).Kill();
             var again = await ProcessRunner.RunAsync("dotnet", [app, master, "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-            Assert.True(again.ExitCode == 0, again.Stderr);
+            Assert.True(again.ExitCode == 0, again.Stderr + WorkerLogs(runDir));
             Assert.Equal(local.Stdout, again.Stdout);
             var status = await ProcessRunner.RunAsync("bash", [script, "status"], repo, env, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
             Assert.Matches($@"(?m)^{firstPid} \S+ dead$", status.Stdout);
@@ -89,6 +89,10 @@ public sealed class RealWorkerJobTests : IDisposable
             await ProcessRunner.RunAsync("bash", [script, "stop"], repo, env, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>The end of every process's log, for failure messages.</summary>
+    private static string WorkerLogs(string runDir) => !Directory.Exists(runDir) ? "" : string.Concat(
+        Directory.GetFiles(runDir, "worker.log", SearchOption.AllDirectories).Select(f => $"\n--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(20))}"));
 
     public void Dispose()
     {
