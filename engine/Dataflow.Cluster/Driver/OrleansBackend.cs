@@ -83,7 +83,16 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         var deadline = DateTime.UtcNow + waitForWorkers;
         while (true)
         {
-            await backend.RefreshMembershipAsync().ConfigureAwait(false);
+            try
+            {
+                await backend.RefreshMembershipAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A silo that died moments ago (its death not yet declared) can fail the membership read: try again.
+                backend.LogMembershipFailed(e.Message);
+            }
+
             var slots = backend.Executors.Sum(e => e.Slots);
             if (slots > 0)
             {
