@@ -1,5 +1,4 @@
 using Dataflow.Cluster.Driver;
-using Dataflow.Configuration;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -11,8 +10,8 @@ public sealed class BroadcastLifecycleTests
     [Fact]
     public async Task Broadcast_FetchedOncePerExecutorAgainAfterUnpersistAndRefusedAfterDestroy()
     {
-        await SharedCluster.StartAsync();
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
+        var (ctx, _) = await SharedCluster.NewContextAsync();
+        await using var disposeContext = ctx;
         var backend = (OrleansBackend)ctx.Backend;
         var table = ctx.Broadcast(Enumerable.Range(0, 1_000).ToDictionary(i => i, i => i * i));
         var keys = ctx.Parallelize(Enumerable.Range(0, 1_000).ToArray(), 16);

@@ -1,6 +1,4 @@
-using Dataflow.Configuration;
 using Dataflow.Scheduling;
-using Dataflow.Tests.Support;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -12,10 +10,8 @@ public sealed class CacheLocalityTests
     [Fact]
     public async Task CachedPartitions_LaterTasksRunOnTheExecutorsHoldingThem()
     {
-        await SharedCluster.StartAsync();
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
-        var recorder = new EventRecorder();
-        ctx.Listeners.Add(recorder);
+        var (ctx, recorder) = await SharedCluster.NewContextAsync();
+        await using var _ = ctx;
         var cached = ctx.Range(0, 8_000, 1, 8).Select(x => x * 2).Cache();
 
         Assert.Equal(8_000, await cached.CountAsync(Ct));

@@ -1,6 +1,4 @@
-using Dataflow.Configuration;
 using Dataflow.Partitioning;
-using Dataflow.Tests.Support;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -13,10 +11,8 @@ public sealed class LargeBlockTests
     [Fact]
     public async Task ShuffleBlockOf300MiB_BetweenTwoWorkers_ArrivesWhole()
     {
-        await SharedCluster.StartAsync();
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
-        var recorder = new EventRecorder();
-        ctx.Listeners.Add(recorder);
+        var (ctx, recorder) = await SharedCluster.NewContextAsync();
+        await using var _ = ctx;
 
         // One map task writes every record into reduce partition 1 (incompressible bytes, so the block stays 300 MiB);
         // the scheduler puts reduce task 1 on the other worker (it has more free slots once task 0 took one here).

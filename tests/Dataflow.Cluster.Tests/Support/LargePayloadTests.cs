@@ -1,4 +1,3 @@
-using Dataflow.Configuration;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -8,8 +7,8 @@ public sealed class LargePayloadTests
     [Fact]
     public async Task BinaryBroadcastAndResultsOfManyChunks_ArriveWhole()
     {
-        await SharedCluster.StartAsync();
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
+        var (ctx, _) = await SharedCluster.NewContextAsync();
+        await using var disposeContext = ctx;
         var random = new Random(3);
         // 24 MiB of parallelized data in 2 partitions: each stage payload is about 12 MiB (three chunks).
         var rows = Enumerable.Range(0, 24).Select(_ => { var b = new byte[1 << 20]; random.NextBytes(b); return b; }).ToArray();

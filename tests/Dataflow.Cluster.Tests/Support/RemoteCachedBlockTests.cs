@@ -1,6 +1,4 @@
-using Dataflow.Configuration;
 using Dataflow.Scheduling;
-using Dataflow.Tests.Support;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -12,12 +10,8 @@ public sealed class RemoteCachedBlockTests
     [Fact]
     public async Task CachedPartitionOnAnotherExecutor_IsReadFromItNotComputedAgain()
     {
-        await SharedCluster.StartAsync();
-        var options = new DataflowOptions { Master = SharedCluster.Master };
-        options.Scheduler.LocalityWait = TimeSpan.Zero;
-        await using var ctx = new DataflowContext(options);
-        var recorder = new EventRecorder();
-        ctx.Listeners.Add(recorder);
+        var (ctx, recorder) = await SharedCluster.NewContextAsync(o => o.Scheduler.LocalityWait = TimeSpan.Zero);
+        await using var _ = ctx;
         var computed = ctx.LongAccumulator("computed");
         var cached = ctx.Range(0, 16_000, 1, 16).Select(x => { computed.Add(1); return x * 3; }).Cache();
         Assert.Equal(16_000, await cached.CountAsync(Ct));

@@ -1,8 +1,6 @@
 using Dataflow.Cluster.Driver;
-using Dataflow.Configuration;
 using Dataflow.Scheduling;
 using Dataflow.Shuffle;
-using Dataflow.Tests.Support;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -15,11 +13,8 @@ public sealed class RemoteFetchFailureTests
     public async Task ByteFlippedInAWorkersShuffleFile_MapOutputIsRecomputedAndTheResultIsRight()
     {
         var cluster = await SharedCluster.StartAsync();
-        var options = new DataflowOptions { Master = SharedCluster.Master };
-        options.Shuffle.Compress = false;
-        await using var ctx = new DataflowContext(options);
-        var recorder = new EventRecorder();
-        ctx.Listeners.Add(recorder);
+        var (ctx, recorder) = await SharedCluster.NewContextAsync(o => o.Shuffle.Compress = false);
+        await using var _ = ctx;
         var random = new Random(11);
         var data = Enumerable.Range(0, 40_000).Select(_ => (Key: random.Next(500), Value: (long)random.Next(1000))).ToArray();
         var expected = data.GroupBy(p => p.Key).Select(g => (g.Key, g.Sum(p => p.Value))).Order().ToList();

@@ -1,4 +1,3 @@
-using Dataflow.Configuration;
 using Dataflow.Serialization;
 using MessagePack;
 using MessagePack.Formatters;
@@ -19,8 +18,8 @@ public sealed class SerializerRegistrationTests
     {
         // Celsius keeps its state in a private field, which MessagePack's contract-less resolver would drop.
         DataflowSerializer.RegisterFormatter(new CelsiusFormatter());
-        await SharedCluster.StartAsync();
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
+        var (ctx, _) = await SharedCluster.NewContextAsync();
+        await using var disposeContext = ctx;
         var values = Enumerable.Range(1, 300).ToArray();
 
         var sums = await ctx.Parallelize(values, 4)

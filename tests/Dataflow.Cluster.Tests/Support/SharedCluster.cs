@@ -1,3 +1,6 @@
+using Dataflow.Configuration;
+using Dataflow.Tests.Support;
+
 namespace Dataflow.Cluster.Tests.Support;
 
 /// <summary>
@@ -12,6 +15,18 @@ internal static class SharedCluster
     public const string Master = "orleans://shared:1";
 
     public static Task<InProcessCluster> StartAsync() => s_cluster.Value;
+
+    /// <summary>A context on the shared cluster, with a recorder of its events; the caller disposes the context.</summary>
+    public static async Task<(DataflowContext Context, EventRecorder Recorder)> NewContextAsync(Action<DataflowOptions>? configure = null)
+    {
+        await StartAsync();
+        var options = new DataflowOptions { Master = Master };
+        configure?.Invoke(options);
+        var context = new DataflowContext(options);
+        var recorder = new EventRecorder();
+        context.Listeners.Add(recorder);
+        return (context, recorder);
+    }
 
     private static async Task<InProcessCluster> StartCoreAsync()
     {

@@ -1,6 +1,4 @@
-using Dataflow.Configuration;
 using Dataflow.Scheduling;
-using Dataflow.Tests.Support;
 
 namespace Dataflow.Cluster.Tests.Support;
 
@@ -12,10 +10,8 @@ public sealed class SmokeTests
     [Fact]
     public async Task ReduceByKey_OnTwoWorkers_EqualsLinqAndFetchesRemoteBlocks()
     {
-        await SharedCluster.StartAsync();
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
-        var recorder = new EventRecorder();
-        ctx.Listeners.Add(recorder);
+        var (ctx, recorder) = await SharedCluster.NewContextAsync();
+        await using var _ = ctx;
         var words = Enumerable.Range(0, 10_000).Select(i => "w" + (i * 7 % 101)).ToArray();
 
         var counts = await ctx.Parallelize(words, 8).Select(w => (w, 1)).ReduceByKey((a, b) => a + b, 5).ToDictionaryAsync(Ct);
