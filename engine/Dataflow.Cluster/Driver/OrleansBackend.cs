@@ -323,9 +323,23 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private async Task LaunchAsync(RemoteExecutor executor, PendingTask pending)
     {
         var task = pending.Description;
+        long binaryId;
+        byte[] payload;
         try
         {
-            var (binaryId, payload) = StagePayloadOf(task);
+            (binaryId, payload) = StagePayloadOf(task);
+        }
+        catch (Exception e)
+        {
+            // The stage cannot be serialised (a closure capturing something that cannot travel): no attempt can
+            // succeed, so the job fails now with the reason.
+            pending.Completion.TrySetException(e);
+            Release(executor, pending);
+            return;
+        }
+
+        try
+        {
             await executor.EnsureBlobAsync(WorkerExecutor.BinaryKey(AppId, binaryId), payload).ConfigureAwait(false);
             using var call = CancellationTokenSource.CreateLinkedTokenSource(pending.CancellationToken, executor.Lost.Token);
             var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId);
@@ -344,19 +358,24 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         }
         catch (Exception e)
         {
-            // The stage cannot be serialised (a closure capturing something that cannot travel): that fails the job.
-            pending.Completion.TrySetException(e);
+            // Anything else the call raised (the worker could not set the task up): a failed attempt, retried like one.
+            pending.Completion.TrySetResult(new TaskResult(task, null, e, new TaskMetrics(), executor.Id));
         }
         finally
         {
-            pending.Registration.Dispose();
-            lock (_lock)
-            {
-                executor.FreeSlots++;
-            }
-
-            Dispatch();
+            Release(executor, pending);
         }
+    }
+
+    private void Release(RemoteExecutor executor, PendingTask pending)
+    {
+        pending.Registration.Dispose();
+        lock (_lock)
+        {
+            executor.FreeSlots++;
+        }
+
+        Dispatch();
     }
 
     private (long Id, byte[] Payload) StagePayloadOf(TaskDescription task) =>

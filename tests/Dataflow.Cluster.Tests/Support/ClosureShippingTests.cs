@@ -80,6 +80,28 @@ public sealed class ClosureShippingTests : IAsyncLifetime
         Assert.Contains("captures 'log' (MemoryStream)", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ComparerThatCannotTravel_FailsTheJobAtOnceNamingItsMember()
+    {
+        var comparer = new LoggingComparer();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => _ctx.Parallelize(s_data, 4).OrderBy(x => x, comparer).ToArrayAsync(Ct));
+
+        Assert.Contains("_log", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("MemoryStream", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class LoggingComparer : IComparer<int>
+    {
+        private readonly MemoryStream _log = new();
+
+        public int Compare(int x, int y)
+        {
+            _log.WriteByte(1);
+            return x.CompareTo(y);
+        }
+    }
+
     private static Rdd<TOut> MapAll<TIn, TOut>(Rdd<TIn> rdd, Func<TIn, TOut> f) => rdd.Select(x => f(x));
 
     private sealed class Labeller(string prefix, int offset)
