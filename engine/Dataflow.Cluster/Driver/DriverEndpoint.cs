@@ -28,7 +28,6 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
         var bytes = _serialised.GetOrAdd(id, key => new Lazy<byte[]>(() => context.TryGetBroadcastValue(key, out var value)
             ? ValueCodec.Serialize(value)
             : throw new InvalidOperationException($"Broadcast {key} does not exist on the driver (destroyed?)."))).Value;
-        var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
-        return Task.FromResult(new DataChunk(bytes.AsSpan((int)offset, n).ToArray(), bytes.LongLength));
+        return Task.FromResult(Chunks.Slice(bytes, offset, count));
     }
 }

@@ -344,7 +344,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             using var call = CancellationTokenSource.CreateLinkedTokenSource(pending.CancellationToken, executor.Lost.Token);
             var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId);
             var reply = await executor.Grain.RunTask(launch, call.Token).ConfigureAwait(false);
-            var bytes = reply.Inline ?? await ReadStoredResultAsync(executor, task.TaskId, reply.StoredLength).ConfigureAwait(false);
+            var bytes = reply.Inline ?? await Chunks.ReadAllAsync((offset, count) => executor.Blocks.ReadResult(AppId, task.TaskId, offset, count)).ConfigureAwait(false);
             pending.Completion.TrySetResult(TaskResultCodec.Deserialize(bytes, task, _policy));
         }
         catch (OperationCanceledException) when (pending.CancellationToken.IsCancellationRequested)
@@ -392,27 +392,6 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
                 .SelectMany(b => _context.BlockLocations.Of(b).Select(e => (b, e))).ToList();
             return (Interlocked.Increment(ref _nextBinaryId), StagePayload.Write(binary, shuffles, cached));
         })).Value;
-
-    private static async Task<byte[]> ReadStoredResultAsync(RemoteExecutor executor, long taskId, long length, string appId)
-    {
-        var bytes = new byte[length];
-        for (long offset = 0; offset < length;)
-        {
-            var chunk = await executor.Blocks.ReadResult(appId, taskId, offset, ClusterLimits.ChunkBytes).ConfigureAwait(false);
-            if (chunk.Length == 0)
-            {
-                throw new IOException($"Executor {executor.Id} stopped sending the result of task {taskId} at {offset} of {length} bytes.");
-            }
-
-            chunk.CopyTo(bytes, offset);
-            offset += chunk.Length;
-        }
-
-        return bytes;
-    }
-
-    private Task<byte[]> ReadStoredResultAsync(RemoteExecutor executor, long taskId, long length) =>
-        ReadStoredResultAsync(executor, taskId, length, AppId);
 
     private static bool IsConnectivityFailure(Exception e) =>
         e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or GatewayTooBusyException;

@@ -75,6 +75,6 @@ internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlock
     public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) =>
         Task.FromResult(executor.Application(appId).ReadCachedBlock(new Dataflow.Storage.RddBlockId(rddId, partition), offset, count));
 
-    public Task<byte[]> ReadResult(string appId, long taskId, long offset, int count) =>
+    public Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count) =>
         Task.FromResult(executor.Application(appId).ReadResult(taskId, offset, count));
 }

@@ -53,7 +53,7 @@ public interface IBlockServiceGrain : IGrainWithStringKey
     Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count);
 
     /// <summary>A chunk of a task result too large to return inline; the last read releases it.</summary>
-    Task<byte[]> ReadResult(string appId, long taskId, long offset, int count);
+    Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count);
 }
 
 /// <summary>The driver's side, reachable from workers: broadcast values, fetched by a task at their first use on a worker.</summary>

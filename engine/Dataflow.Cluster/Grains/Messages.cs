@@ -46,8 +46,8 @@ public sealed record TaskLaunch(
     [property: Id(7)] long BinaryId);
 
 /// <summary>
-/// A task's serialised result: inline when small, else left on the worker for the driver to read in chunks from
+/// A task's serialised result: inline when small, else (<c>null</c>) left on the worker for the driver to read in chunks from
 /// its block service (<see cref="IBlockServiceGrain.ReadResult"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record TaskReply([property: Id(0)] byte[]? Inline, [property: Id(1)] long StoredLength);
+public sealed record TaskReply([property: Id(0)] byte[]? Inline);

@@ -111,20 +111,20 @@ internal sealed class WorkerApplication : IDisposable
     public void StoreResult(long taskId, byte[] bytes) => _storedResults[taskId] = bytes;
 
     /// <summary>A chunk of a stored result; reading its last byte releases it.</summary>
-    public byte[] ReadResult(long taskId, long offset, int count)
+    public DataChunk ReadResult(long taskId, long offset, int count)
     {
         if (!_storedResults.TryGetValue(taskId, out var bytes))
         {
             throw new InvalidOperationException($"Task {taskId} of application {AppId} has no stored result here.");
         }
 
-        var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
-        if (offset + n >= bytes.LongLength)
+        var chunk = Chunks.Slice(bytes, offset, count);
+        if (offset + chunk.Bytes.Length >= bytes.LongLength)
         {
             _storedResults.TryRemove(taskId, out _);
         }
 
-        return bytes.AsSpan((int)offset, n).ToArray();
+        return chunk;
     }
 
     /// <summary>
@@ -163,13 +163,13 @@ internal sealed class WorkerApplication : IDisposable
         var bytes = offset == 0 || !_servedBlocks.TryGetValue(block, out var served)
             ? _servedBlocks[block] = Environment.BlockManager.Serialized(block) ?? []
             : served;
-        var n = (int)Math.Clamp(bytes.LongLength - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
-        if (offset + n >= bytes.LongLength)
+        var chunk = Chunks.Slice(bytes, offset, count);
+        if (offset + chunk.Bytes.Length >= bytes.LongLength)
         {
             _servedBlocks.TryRemove(block, out _);
         }
 
-        return new DataChunk(bytes.AsSpan((int)offset, n).ToArray(), bytes.LongLength);
+        return chunk;
     }
 
     /// <summary>Reads a cached block from an executor that holds it, or <c>null</c> (the task computes it) when none can.</summary>
@@ -184,7 +184,8 @@ internal sealed class WorkerApplication : IDisposable
         {
             try
             {
-                var bytes = ReadChunked((offset, count) => _grains.GetGrain<IBlockServiceGrain>(executor).ReadCachedBlock(AppId, block.RddId, block.Partition, offset, count));
+                var bytes = Chunks.ReadAllAsync((offset, count) => _grains.GetGrain<IBlockServiceGrain>(executor).ReadCachedBlock(AppId, block.RddId, block.Partition, offset, count))
+                    .GetAwaiter().GetResult();
                 if (bytes.Length > 0)
                 {
                     if (TaskContext.Current is { } task)
@@ -204,28 +205,8 @@ internal sealed class WorkerApplication : IDisposable
         return null;
     }
 
-    /// <summary>Reads chunks until the whole (whose length each chunk reports) has arrived.</summary>
-    private static byte[] ReadChunked(Func<long, int, Task<DataChunk>> read)
-    {
-        using var bytes = new MemoryStream();
-        long total;
-        do
-        {
-            var chunk = read(bytes.Length, ClusterLimits.ChunkBytes).GetAwaiter().GetResult();
-            total = chunk.TotalLength;
-            bytes.Write(chunk.Bytes);
-            if (chunk.Bytes.Length == 0 && bytes.Length < total)
-            {
-                throw new IOException($"The sender stopped at {bytes.Length} of {total} bytes.");
-            }
-        }
-        while (bytes.Length < total);
-
-        return bytes.ToArray();
-    }
-
     private object? FetchBroadcast(long id) =>
-        ValueCodec.Deserialize(ReadChunked((offset, count) => _driver.ReadBroadcast(id, offset, count)), Policy);
+        ValueCodec.Deserialize(Chunks.ReadAllAsync((offset, count) => _driver.ReadBroadcast(id, offset, count)).GetAwaiter().GetResult(), Policy);
 
     public void Dispose()
     {

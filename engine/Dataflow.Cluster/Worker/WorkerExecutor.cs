@@ -106,11 +106,11 @@ internal sealed partial class WorkerExecutor : IDisposable
 
         if (bytes.Length <= ClusterLimits.ChunkBytes)
         {
-            return new TaskReply(bytes, 0);
+            return new TaskReply(bytes);
         }
 
         app.StoreResult(request.TaskId, bytes);
-        return new TaskReply(null, bytes.LongLength);
+        return new TaskReply(null);
     }
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class RemoteBlockStreamTests
             return Block(mapId).AsSpan((int)offset, Truncate ? count / 2 : count).ToArray();
         }
 
-        public Task<byte[]> ReadResult(string appId, long taskId, long offset, int count) => throw new NotSupportedException();
+        public Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count) => throw new NotSupportedException();
 
         public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) => throw new NotSupportedException();
 
