@@ -387,9 +387,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
                 .SelectMany(r => r.Dependencies.OfType<ShuffleDependency>())
                 .Select(d => d.ShuffleId).Distinct()
                 .Select(id => (id, _context.MapOutputs.Snapshot(id))).ToList();
-            var cached = lineage.Where(r => !r.StorageLevel.IsNone)
-                .SelectMany(r => Enumerable.Range(0, r.NumPartitions).Select(p => new Storage.RddBlockId(r.Id, p)))
-                .SelectMany(b => _context.BlockLocations.Of(b).Select(e => (b, e))).ToList();
+            var cached = lineage.Where(r => !r.StorageLevel.IsNone).SelectMany(r => _context.BlockLocations.OfRdd(r.Id)).ToList();
             return (Interlocked.Increment(ref _nextBinaryId), StagePayload.Write(binary, shuffles, cached));
         })).Value;
 

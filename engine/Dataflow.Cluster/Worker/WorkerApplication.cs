@@ -54,14 +54,13 @@ internal sealed class WorkerApplication : IDisposable
             executor.ExecutorId,
             new RemoteShuffleManager(local, AppId, grains, executor.ReadAhead),
             new MapOutputTracker(),
-            new BlockManager(executor.ExecutorId, Path.Combine(_directory, "blocks"), executor.Memory))
+            new BlockManager(executor.ExecutorId, Path.Combine(_directory, "blocks"), executor.Memory) { FetchRemote = FetchCachedBlock })
         {
             Memory = executor.Memory,
             SpillDirectory = Path.Combine(_directory, "spill"),
             Compress = spec.Compress,
             FetchBroadcast = FetchBroadcast,
         };
-        Environment.BlockManager.FetchRemote = FetchCachedBlock;
     }
 
     public string AppId { get; }

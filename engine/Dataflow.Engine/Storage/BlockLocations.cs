@@ -4,21 +4,27 @@ namespace Dataflow.Storage;
 /// The driver's record of which cluster executors hold which cached partitions, learnt from task results (each reports
 /// the blocks it stored). Feeds task placement and lets a fully cached RDD cut its lineage out of later jobs, as the
 /// driver's own block manager does in local mode. A record may be stale (the worker evicted the block): a task placed
-/// there computes the partition again, so staleness costs time, never correctness.
+/// there computes the partition again, so staleness costs time, never correctness. Kept per RDD, as the scheduler
+/// asks per RDD (is it fully stored?) on every lineage walk.
 /// </summary>
 /// <remarks>Spark: BlockManagerMaster</remarks>
 internal sealed class BlockLocations
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<RddBlockId, HashSet<string>> _locations = [];
+    private readonly Dictionary<int, Dictionary<int, HashSet<string>>> _byRdd = [];
 
     public void Add(RddBlockId block, string executorId)
     {
         lock (_lock)
         {
-            if (!_locations.TryGetValue(block, out var executors))
+            if (!_byRdd.TryGetValue(block.RddId, out var partitions))
             {
-                _locations[block] = executors = new HashSet<string>(StringComparer.Ordinal);
+                _byRdd[block.RddId] = partitions = [];
+            }
+
+            if (!partitions.TryGetValue(block.Partition, out var executors))
+            {
+                partitions[block.Partition] = executors = new HashSet<string>(StringComparer.Ordinal);
             }
 
             executors.Add(executorId);
@@ -30,7 +36,20 @@ internal sealed class BlockLocations
     {
         lock (_lock)
         {
-            return _locations.TryGetValue(block, out var executors) ? [.. executors.Order(StringComparer.Ordinal)] : [];
+            return _byRdd.TryGetValue(block.RddId, out var partitions) && partitions.TryGetValue(block.Partition, out var executors)
+                ? [.. executors.Order(StringComparer.Ordinal)]
+                : [];
+        }
+    }
+
+    /// <summary>Every known location of an RDD's blocks.</summary>
+    public IReadOnlyList<(RddBlockId Block, string ExecutorId)> OfRdd(int rddId)
+    {
+        lock (_lock)
+        {
+            return _byRdd.TryGetValue(rddId, out var partitions)
+                ? [.. partitions.SelectMany(p => p.Value.Select(e => (new RddBlockId(rddId, p.Key), e)))]
+                : [];
         }
     }
 
@@ -38,7 +57,7 @@ internal sealed class BlockLocations
     {
         lock (_lock)
         {
-            return _locations.ContainsKey(block);
+            return _byRdd.TryGetValue(block.RddId, out var partitions) && partitions.ContainsKey(block.Partition);
         }
     }
 
@@ -46,7 +65,7 @@ internal sealed class BlockLocations
     {
         lock (_lock)
         {
-            return _locations.Keys.Count(b => b.RddId == rddId);
+            return _byRdd.TryGetValue(rddId, out var partitions) ? partitions.Count : 0;
         }
     }
 
@@ -54,10 +73,7 @@ internal sealed class BlockLocations
     {
         lock (_lock)
         {
-            foreach (var block in _locations.Keys.Where(b => b.RddId == rddId).ToList())
-            {
-                _locations.Remove(block);
-            }
+            _byRdd.Remove(rddId);
         }
     }
 
@@ -66,11 +82,14 @@ internal sealed class BlockLocations
     {
         lock (_lock)
         {
-            foreach (var (block, executors) in _locations.ToList())
+            foreach (var partitions in _byRdd.Values)
             {
-                if (executors.Remove(executorId) && executors.Count == 0)
+                foreach (var (partition, executors) in partitions.ToList())
                 {
-                    _locations.Remove(block);
+                    if (executors.Remove(executorId) && executors.Count == 0)
+                    {
+                        partitions.Remove(partition);
+                    }
                 }
             }
         }

@@ -90,7 +90,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
     /// A cluster worker's way to a block that another executor holds (its serialised form, as <see cref="Serialized"/>
     /// gives it there), or <c>null</c> to compute it; unset in local mode.
     /// </summary>
-    public Func<RddBlockId, byte[]?>? FetchRemote { get; set; }
+    public Func<RddBlockId, byte[]?>? FetchRemote { get; init; }
 
     /// <summary>A stored block in its serialised form (record batches, as on disk), for another executor; <c>null</c> when not stored.</summary>
     public byte[]? Serialized(RddBlockId id)
