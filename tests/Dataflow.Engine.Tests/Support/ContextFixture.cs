@@ -9,10 +9,7 @@ public sealed class ContextFixture : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        // DATAFLOW_TEST_SERIALIZE_TASKS=1 runs every task through the cluster's task and result serialisation.
-        Context = Environment.GetEnvironmentVariable("DATAFLOW_TEST_SERIALIZE_TASKS") == "1"
-            ? new DataflowContext(new Dataflow.Configuration.DataflowOptions { Master = "local[2]" }, null, null, env => new SerializingBackend(2, env))
-            : new DataflowContext("local[2]");
+        Context = new DataflowContext("local[2]");
         Context.Listeners.Add(Recorder);
         return ValueTask.CompletedTask;
     }
