@@ -54,6 +54,47 @@ internal static class ClusterBenchmarks
         }
     }
 
+    /// <summary>
+    /// A 64 MiB broadcast read by every executor of a 4-worker cluster, pieces fetched from peers vs from the driver
+    /// only: what the driver sends, and how long the job takes.
+    /// </summary>
+    public static async Task BroadcastAsync(StringBuilder results, string work)
+    {
+        const int workers = 4;
+        const int doubles = 8 << 20;
+        var script = Path.Combine(FindRepo(), "cluster-config", "local-cluster.sh");
+        var runDir = Path.Combine(work, "broadcast-run");
+        var master = Run(script, runDir, "start", workers.ToString(CultureInfo.InvariantCulture), "--slots", "1", "--executor-memory", "1g").Trim().Split('\n')[^1];
+        try
+        {
+            results.AppendLine(CultureInfo.InvariantCulture, $"## Broadcast of a 64 MiB value to {workers} real workers × 1 slot (4 MiB pieces), 2 runs each");
+            results.AppendLine();
+            results.AppendLine("| pieces from | pieces the driver sent | driver MiB sent | job with first use (s) |");
+            results.AppendLine("|---|---|---|---|");
+            foreach (var fromPeers in new[] { false, true, false, true })
+            {
+                var options = new Dataflow.Configuration.DataflowOptions { Master = master };
+                options.Broadcast.FetchFromPeers = fromPeers;
+                await using var ctx = new DataflowContext(options);
+                var backend = (Dataflow.Cluster.Driver.OrleansBackend)ctx.Backend;
+                await ctx.Range(0, 100, 1, 100).CountAsync(); // warm up every executor
+                var values = ctx.Broadcast(Enumerable.Range(0, doubles).Select(i => (double)i).ToArray());
+                var sw = Stopwatch.StartNew();
+                _ = await ctx.Range(0, 2 * workers, 1, 2 * workers).Select(_ => values.Value.Sum()).ToArrayAsync();
+                var seconds = sw.Elapsed.TotalSeconds;
+                var pieces = backend.BroadcastPieceReads;
+                results.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {(fromPeers ? "peers, then driver" : "driver only")} | {pieces} | {pieces * 4} | {seconds:F2} |");
+            }
+
+            results.AppendLine();
+        }
+        finally
+        {
+            Run(script, runDir, "stop");
+        }
+    }
+
     private static async Task<(double TasksPerSecond, double LatencyMs)> TasksAsync(string master)
     {
         await using var ctx = new DataflowContext(master);

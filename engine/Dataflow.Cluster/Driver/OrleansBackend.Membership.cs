@@ -25,6 +25,7 @@ internal sealed partial class OrleansBackend
         executor.Lost.Cancel();
         _context.MapOutputs.RemoveOutputsOnExecutor(executor.Id);
         _context.BlockLocations.RemoveExecutor(executor.Id);
+        _endpoint.RemoveExecutor(executor.Id);
     }
 
     private async Task FollowMembershipAsync()

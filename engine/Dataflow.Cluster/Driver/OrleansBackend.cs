@@ -166,13 +166,18 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             _endpoint.Forget(broadcastId);
         }
 
-        // A worker that cannot be reached has no copy to drop that anyone could read.
+        // A worker that cannot be reached has no copy to drop that anyone could read. Holders are forgotten once the
+        // copies are dropped; a fetch in between finds a piece gone and reads it from the driver.
         await Task.WhenAll(LiveExecutors().Select(e => e.Grain.RemoveBroadcast(AppId, broadcastId).WaitAsync(TimeSpan.FromSeconds(30))))
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _endpoint.ForgetHolders(broadcastId);
     }
 
-    /// <summary>How many times workers started fetching a broadcast value from this driver.</summary>
+    /// <summary>How many times workers started fetching a broadcast value (one manifest from this driver each).</summary>
     public long BroadcastFetches => _endpoint.Fetches;
+
+    /// <summary>How many broadcast pieces workers read from this driver rather than from each other.</summary>
+    public long BroadcastPieceReads => _endpoint.PieceReads;
 
     public void RemoveRdd(int rddId)
     {

@@ -40,7 +40,7 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
 
     public Task RemoveBroadcast(string appId, long broadcastId)
     {
-        executor.Application(appId).Environment.Broadcasts.Remove(broadcastId);
+        executor.Application(appId).RemoveBroadcast(broadcastId);
         return Task.CompletedTask;
     }
 
@@ -77,4 +77,7 @@ internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlock
 
     public Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count) =>
         Task.FromResult(executor.Application(appId).ReadResult(taskId, offset, count));
+
+    public Task<byte[]> ReadBroadcastPiece(string appId, long broadcastId, int piece) =>
+        Task.FromResult(executor.Application(appId).BroadcastPieces.Read(broadcastId, piece));
 }

@@ -54,16 +54,31 @@ public interface IBlockServiceGrain : IGrainWithStringKey
 
     /// <summary>A chunk of a task result too large to return inline; the last read releases it.</summary>
     Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count);
+
+    /// <summary>One piece of a broadcast value this worker fetched, or an empty array when it holds no such piece (any more).</summary>
+    Task<byte[]> ReadBroadcastPiece(string appId, long broadcastId, int piece);
 }
 
-/// <summary>The driver's side, reachable from workers: broadcast values, fetched by a task at their first use on a worker.</summary>
+/// <summary>
+/// The driver's side, reachable from workers: broadcast values, fetched by a task at their first use on a worker piece
+/// by piece, each from a worker that holds it where one does, else from here.
+/// </summary>
 public interface IDriverEndpoint : IGrainObserver
 {
     /// <summary>Answers while the driver lives; workers drop the applications of drivers that stop answering.</summary>
     Task Ping();
 
-    /// <summary>Up to <paramref name="count"/> bytes of broadcast <paramref name="id"/>'s serialised value, and its total length.</summary>
-    Task<DataChunk> ReadBroadcast(long id, long offset, int count);
+    /// <summary>Broadcast <paramref name="id"/>'s pieces: lengths, checksums and who holds each.</summary>
+    Task<BroadcastManifest> GetBroadcast(long id);
+
+    /// <summary>The executors that hold one piece of a broadcast now.</summary>
+    Task<string[]> BroadcastPieceHolders(long id, int piece);
+
+    /// <summary>One piece of broadcast <paramref name="id"/>'s serialised value, read from the driver.</summary>
+    Task<byte[]> ReadBroadcastPiece(long id, int piece);
+
+    /// <summary>Records that an executor holds (and serves) a piece, which it checked against the manifest.</summary>
+    Task AddBroadcastPieceHolder(long id, int piece, string executorId);
 }
 
 /// <summary>A chunk of serialised data (a broadcast value, a cached block) and the whole's length.</summary>

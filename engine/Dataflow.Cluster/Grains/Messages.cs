@@ -51,3 +51,15 @@ public sealed record TaskLaunch(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TaskReply([property: Id(0)] byte[]? Inline);
+
+/// <summary>A broadcast value as the driver serves it: cut into pieces, each with a checksum and the executors holding it.</summary>
+/// <param name="TotalLength">The serialised value's length in bytes.</param>
+/// <param name="PieceBytes">The length of every piece but the last.</param>
+/// <param name="Checksums">Each piece's XxHash64, which a fetched piece must match whoever sent it.</param>
+/// <param name="Holders">Per piece, the executors that reported holding it (empty when peers are not used).</param>
+[GenerateSerializer, Immutable]
+public sealed record BroadcastManifest(
+    [property: Id(0)] long TotalLength,
+    [property: Id(1)] int PieceBytes,
+    [property: Id(2)] ulong[] Checksums,
+    [property: Id(3)] string[][] Holders);

@@ -48,6 +48,7 @@ internal sealed class WorkerApplication : IDisposable
         }
 
         Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
+        BroadcastPieces = new BroadcastPieces(Path.Combine(_directory, "broadcast"), executor.ExecutorId, AppId, _driver, grains);
         RegisterSerializers(spec.SerializerRegistrations);
         var local = new LocalShuffleManager(executor.ExecutorId, Path.Combine(_directory, "shuffle"), spec.FileBufferSize);
         Environment = new ExecutionEnvironment(
@@ -87,6 +88,16 @@ internal sealed class WorkerApplication : IDisposable
     public TypeResolutionPolicy Policy { get; }
 
     public ExecutionEnvironment Environment { get; }
+
+    /// <summary>The pieces of broadcast values this worker fetched, which it serves to other workers.</summary>
+    public BroadcastPieces BroadcastPieces { get; }
+
+    /// <summary>Drops this worker's copy of a broadcast: its value and its pieces.</summary>
+    public void RemoveBroadcast(long id)
+    {
+        Environment.Broadcasts.Remove(id);
+        BroadcastPieces.Remove(id);
+    }
 
     public LocalShuffleManager ShuffleFiles => ((RemoteShuffleManager)Environment.ShuffleManager).Local;
 
@@ -204,8 +215,7 @@ internal sealed class WorkerApplication : IDisposable
         return null;
     }
 
-    private object? FetchBroadcast(long id) =>
-        ValueCodec.Deserialize(Chunks.ReadAllAsync((offset, count) => _driver.ReadBroadcast(id, offset, count)).GetAwaiter().GetResult(), Policy);
+    private object? FetchBroadcast(long id) => ValueCodec.Deserialize(BroadcastPieces.FetchAsync(id).GetAwaiter().GetResult(), Policy);
 
     public void Dispose()
     {

@@ -39,6 +39,9 @@ public sealed class DataflowOptions
     /// <summary>Shuffle files (<c>Dataflow:Shuffle</c>).</summary>
     public ShuffleOptions Shuffle { get; set; } = new();
 
+    /// <summary>How broadcast values reach a cluster's executors (<c>Dataflow:Broadcast</c>).</summary>
+    public BroadcastOptions Broadcast { get; set; } = new();
+
     /// <summary>Worker silo settings (<c>Dataflow:Worker</c>); read by <c>Dataflow.Worker</c> only.</summary>
     public WorkerOptions Worker { get; set; } = new();
 }

@@ -91,6 +91,8 @@ public sealed class RemoteBlockStreamTests
 
         public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) => throw new NotSupportedException();
 
+        public Task<byte[]> ReadBroadcastPiece(string appId, long broadcastId, int piece) => throw new NotSupportedException();
+
         private static void InterlockedMax(ref int target, int value)
         {
             int current;

@@ -217,6 +217,26 @@ public sealed class DataflowConfigurationTests : IDisposable
             error.Failures);
     }
 
+    [Theory]
+    [InlineData("1k", true)]
+    [InlineData("4m", true)]
+    [InlineData("1023", false)]
+    [InlineData("5m", false)]
+    public void Load_BroadcastBlockSize_MustFitOneClusterMessage(string value, bool valid)
+    {
+        KeyValuePair<string, string?>[] conf = [new("Dataflow:Broadcast:BlockSize", value)];
+
+        if (valid)
+        {
+            Assert.Equal(ByteSize.Parse(value), DataflowConfiguration.Load(conf, environment: new Hashtable()).Broadcast.BlockSize);
+        }
+        else
+        {
+            var error = Assert.Throws<DataflowConfigurationException>(() => DataflowConfiguration.Load(conf, environment: new Hashtable()));
+            Assert.Equal($"Dataflow:Broadcast:BlockSize must be between 1k and 4m, got {value}", error.Message);
+        }
+    }
+
     [Fact]
     public void Load_CodeSetsInvalidValue_IsValidatedToo() =>
         Assert.Throws<DataflowConfigurationException>(() =>

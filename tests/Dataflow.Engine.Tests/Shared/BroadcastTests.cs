@@ -1,3 +1,4 @@
+using Dataflow.Shared;
 using Dataflow.Tests.Support;
 
 namespace Dataflow.Tests.Shared;
@@ -19,6 +20,19 @@ public sealed class BroadcastTests
         await lookup.UnpersistAsync();
         await ctx.Parallelize(Enumerable.Range(0, 10), 4).Select(i => lookup.Value[i]).CountAsync(Ct);
         Assert.Equal(2, ctx.Environment.Broadcasts.Fetches);
+    }
+
+    [Fact]
+    public void BroadcastStore_FailedFetch_IsTriedAgainByTheNextUse()
+    {
+        var store = new BroadcastStore();
+        var calls = 0;
+        object? Fetch() => ++calls == 1 ? throw new IOException("driver unreachable") : "value";
+
+        Assert.Throws<IOException>(() => store.GetOrFetch(7, Fetch));
+        Assert.Equal("value", store.GetOrFetch(7, Fetch));
+        Assert.Equal("value", store.GetOrFetch(7, Fetch));
+        Assert.Equal(2, calls);
     }
 
     [Fact]
