@@ -13,6 +13,12 @@ namespace Dataflow.Storage;
 /// <remarks>Spark: BlockManager</remarks>
 internal sealed class BlockManager : IStorageEvictor, IDisposable
 {
+    // Unrolling a block reserves 1.5 times its estimated size (at least 1 MiB, Spark's
+    // spark.storage.unrollMemoryThreshold) whenever the estimate passes what is reserved.
+    private const long InitialUnrollBytes = 1024 * 1024;
+    private const double UnrollGrowth = 1.5;
+    private const int ListSlot = 8;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<RddBlockId, LinkedListNode<MemoryEntry>> _memory = [];
     private readonly LinkedList<MemoryEntry> _lru = new();
@@ -69,20 +75,15 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 return [.. RecordBatchReader.Read<T>(stream, remote.Length, id.ToString())];
             }
 
-            var records = new List<T>();
-            foreach (var record in compute())
+            if (!level.UseMemory)
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                records.Add(record);
-            }
-
-            Put(id, level, records);
-            if (Contains(id))
-            {
+                // Disk only: records stream from the computation to the file, never all in memory.
+                WriteToDisk(id, Cancellable(compute(), context));
                 context.RecordStoredBlock(id);
+                return ReadFromDisk<T>(id);
             }
 
-            return records;
+            return Unroll(id, level, compute, context);
         }
     }
 
@@ -188,48 +189,173 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         return ReadFromDisk<T>(id);
     }
 
-    private void Put<T>(RddBlockId id, StorageLevel level, List<T> records)
+    /// <summary>
+    /// Computes a block into memory while reserving storage memory for it step by step (Spark's unrolling). If the
+    /// block fits, it is stored in memory; if a reservation is refused (after evicting other RDDs' blocks), a level
+    /// that allows disk streams what was unrolled and the rest of the computation to disk, and a memory-only level
+    /// returns the records uncached, so a partition larger than memory never has to be held whole to be cached.
+    /// </summary>
+    private IEnumerable<T> Unroll<T>(RddBlockId id, StorageLevel level, Func<IEnumerable<T>> compute, TaskContext context)
     {
-        var size = SizeEstimator.Estimate(records);
-        var storedInMemory = false;
+        var records = new List<T>();
+        var tracker = new SizeTracker<T>(ListSlot);
+        var source = compute().GetEnumerator();
+        long reserved = 0;
+        var fits = true;
+        try
+        {
+            while (fits && source.MoveNext())
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                var record = source.Current;
+                records.Add(record);
+                if (tracker.Update(record) && tracker.Estimate(records.Count) is var estimate && estimate > reserved)
+                {
+                    // Room to grow if the pool has it, else just what the records hold now.
+                    var more = Math.Max(InitialUnrollBytes, (long)(estimate * UnrollGrowth)) - reserved;
+                    fits = Reserve(id, more) || Reserve(id, more = estimate - reserved);
+                    reserved += fits ? more : 0;
+                }
+            }
+
+            if (fits)
+            {
+                // Sized afresh from evenly spaced records: the running estimate decided when to reserve, not the size.
+                var size = SizeEstimator.Estimate(records);
+                fits = size <= reserved || Reserve(id, size - reserved);
+                if (fits)
+                {
+                    ReleaseUnroll(reserved - size);
+                    reserved = 0;
+                    StoreInMemory(id, level, records, size);
+                    context.RecordStoredBlock(id);
+                    return records;
+                }
+            }
+
+            if (level.UseDisk)
+            {
+                var released = reserved;
+                reserved = 0;
+                WriteToDisk(id, Drain(records, source, Once(() => ReleaseUnroll(released)), context));
+                context.RecordStoredBlock(id);
+                return ReadFromDisk<T>(id);
+            }
+
+            // Memory only and too big: hand the records over uncached, holding the unroll memory until they are read
+            // (or the task ends, if they never are).
+            var held = reserved;
+            reserved = 0;
+            var rest = source;
+            source = null;
+            var release = Once(() => ReleaseUnroll(held));
+            context.AddTaskCompletionListener(_ => release());
+            return Drain(records, rest, release, context);
+        }
+        finally
+        {
+            ReleaseUnroll(reserved);
+            source?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The unrolled records then the rest of the computation; the unrolled ones are dropped once passed, when
+    /// <paramref name="release"/> (idempotent) returns their memory.
+    /// </summary>
+    private static IEnumerable<T> Drain<T>(List<T> unrolled, IEnumerator<T> rest, Action release, TaskContext context)
+    {
+        try
+        {
+            foreach (var record in unrolled)
+            {
+                yield return record;
+            }
+
+            unrolled.Clear();
+            unrolled.TrimExcess();
+            release();
+            while (rest.MoveNext())
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                yield return rest.Current;
+            }
+        }
+        finally
+        {
+            release();
+            rest.Dispose();
+        }
+    }
+
+    private static Action Once(Action action)
+    {
+        var done = 0;
+        return () =>
+        {
+            if (Interlocked.Exchange(ref done, 1) == 0)
+            {
+                action();
+            }
+        };
+    }
+
+    private static IEnumerable<T> Cancellable<T>(IEnumerable<T> records, TaskContext context)
+    {
+        foreach (var record in records)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            yield return record;
+        }
+    }
+
+    /// <summary>Reserves storage memory for block <paramref name="id"/>, evicting least-recently-used blocks of other RDDs as needed.</summary>
+    private bool Reserve(RddBlockId id, long bytes)
+    {
         var evicted = new List<MemoryEntry>();
+        bool reserved;
         lock (_lock)
         {
-            if (level.UseMemory && size <= MemoryBudget)
+            var node = _lru.Last;
+            while (!(reserved = bytes <= MemoryBudget && _memoryManager.AcquireStorage(bytes)))
             {
-                // Make room by evicting least-recently-used blocks of other RDDs, asking the pool again after each.
-                var node = _lru.Last;
-                while (!(storedInMemory = _memoryManager.AcquireStorage(size)))
+                while (node is not null && node.Value.Id.RddId == id.RddId)
                 {
-                    while (node is not null && node.Value.Id.RddId == id.RddId)
-                    {
-                        node = node.Previous;
-                    }
-
-                    if (node is null)
-                    {
-                        break;
-                    }
-
-                    var previous = node.Previous;
-                    evicted.Add(node.Value);
-                    RemoveFromMemory(node.Value.Id);
-                    node = previous;
+                    node = node.Previous;
                 }
 
-                if (storedInMemory)
+                if (node is null || bytes > MemoryBudget)
                 {
-                    var entry = new MemoryEntry(id, level, records, size, r => WriteToDisk(id, (List<T>)r), (r, stream) => WriteRecords(stream, (List<T>)r));
-                    _memory[id] = _lru.AddFirst(entry);
-                    _memoryUsed += size;
+                    break;
                 }
+
+                var previous = node.Previous;
+                evicted.Add(node.Value);
+                RemoveFromMemory(node.Value.Id);
+                node = previous;
             }
         }
 
         SpillEvicted(evicted);
-        if (!storedInMemory && level.UseDisk)
+        return reserved;
+    }
+
+    private void ReleaseUnroll(long bytes)
+    {
+        if (bytes > 0)
         {
-            WriteToDisk(id, records);
+            _memoryManager.ReleaseStorage(bytes);
+        }
+    }
+
+    /// <summary>Stores an unrolled block whose <paramref name="size"/> is already reserved.</summary>
+    private void StoreInMemory<T>(RddBlockId id, StorageLevel level, List<T> records, long size)
+    {
+        var entry = new MemoryEntry(id, level, records, size, r => WriteToDisk(id, (List<T>)r), (r, stream) => WriteRecords(stream, (List<T>)r));
+        lock (_lock)
+        {
+            _memory[id] = _lru.AddFirst(entry);
+            _memoryUsed += size;
         }
     }
 
@@ -279,14 +405,21 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         }
     }
 
-    private void WriteToDisk<T>(RddBlockId id, List<T> records)
+    private void WriteToDisk<T>(RddBlockId id, IEnumerable<T> records)
     {
         Directory.CreateDirectory(_directory);
         var path = DiskPath(id);
         var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024))
+        try
         {
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024);
             WriteRecords(stream, records);
+        }
+        catch
+        {
+            // The computation failed or was cancelled part-way: leave no partial block behind.
+            File.Delete(temp);
+            throw;
         }
 
         File.Move(temp, path, overwrite: true);
@@ -296,7 +429,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         }
     }
 
-    private static void WriteRecords<T>(Stream stream, List<T> records)
+    private static void WriteRecords<T>(Stream stream, IEnumerable<T> records)
     {
         var writer = new RecordBatchWriter<T>(stream);
         foreach (var record in records)

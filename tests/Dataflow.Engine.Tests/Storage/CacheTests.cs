@@ -106,4 +106,105 @@ public sealed class CacheTests
         Assert.True(ctx.Environment.BlockManager.MemoryUsed < before, $"cache kept {ctx.Environment.BlockManager.MemoryUsed} of {before} bytes");
         Assert.Equal(60_000, await cached.CountAsync(Ct));
     }
+
+    // What the record generators below saw; each is used by one test only.
+    private static WeakReference<string>? s_firstRecord;
+    private static bool s_firstAliveAtEnd;
+    private static int s_generated;
+
+    [Theory]
+    [InlineData("MemoryAndDisk")]
+    [InlineData("DiskOnly")]
+    public async Task Persist_PartitionLargerThanMemory_StreamsToDiskWithoutHoldingItWhole(string levelName)
+    {
+        var level = levelName == "DiskOnly" ? StorageLevel.DiskOnly : StorageLevel.MemoryAndDisk;
+        var options = new DataflowOptions { Master = "local[1]" };
+        options.Executor.Memory = ByteSize.FromMiB(1);
+        await using var ctx = new DataflowContext(options);
+        s_generated = 0;
+        // One partition of about 10 MB of strings: ten times the executor's memory.
+        var rdd = ctx.Parallelize([5_000], 1).SelectMany(n => LargeRecords(n)).Persist(level);
+
+        Assert.Equal(5_000, await rdd.CountAsync(Ct));
+        Assert.False(s_firstAliveAtEnd, "the first record was still referenced when the last was computed: the partition was held whole");
+        Assert.Equal(Enumerable.Range(0, 5_000).Sum(i => 1_000L + i.ToString(System.Globalization.CultureInfo.InvariantCulture).Length), await rdd.Select(r => (long)r.Length).SumAsync(Ct));
+        Assert.Equal(5_000, s_generated);
+        Assert.Equal(0, ctx.Environment.BlockManager.MemoryUsed);
+        Assert.Equal(0, ctx.Environment.Memory.StorageUsed);
+        Assert.Contains($"persisted {levelName}: 1/1 partitions stored", rdd.Explain(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MemoryOnly_PartitionLargerThanMemory_IsReturnedUncachedAndItsMemoryReleased()
+    {
+        var options = new DataflowOptions { Master = "local[1]" };
+        options.Executor.Memory = ByteSize.FromMiB(1);
+        await using var ctx = new DataflowContext(options);
+        s_generated = 0;
+        var rdd = ctx.Parallelize([5_000], 1).SelectMany(n => LargeRecords(n)).Cache();
+
+        Assert.Equal(5_000, await rdd.CountAsync(Ct));
+        Assert.Equal(5_000, await rdd.CountAsync(Ct));
+        Assert.Equal(10_000, s_generated);
+        Assert.Equal(0, ctx.Environment.Memory.StorageUsed);
+        Assert.Contains("persisted MemoryOnly: 0/1 partitions stored", rdd.Explain(), StringComparison.Ordinal);
+
+        // A reader that stops early releases the memory of what was unrolled too.
+        Assert.Equal(3, (await rdd.TakeAsync(3, Ct)).Count);
+        Assert.InRange(s_generated, 10_003, 14_999);
+        Assert.Equal(0, ctx.Environment.Memory.StorageUsed);
+    }
+
+    [Theory]
+    [InlineData("MemoryAndDisk")]
+    [InlineData("DiskOnly")]
+    public async Task Persist_ComputationFailsWhileStreamingToDisk_LeavesNoBlockFile(string levelName)
+    {
+        var level = levelName == "DiskOnly" ? StorageLevel.DiskOnly : StorageLevel.MemoryAndDisk;
+        var root = Path.Combine(Path.GetTempPath(), "dataflow-test-" + Guid.NewGuid().ToString("N"));
+        var options = new DataflowOptions { Master = "local[1]" };
+        options.Executor.Memory = ByteSize.FromMiB(1);
+        options.Shuffle.LocalDirectory = root;
+        options.Scheduler.MaxTaskFailures = 1;
+        try
+        {
+            await using var ctx = new DataflowContext(options);
+            var rdd = ctx.Parallelize([5_000], 1).SelectMany(n => LargeRecords(n).Select(r => r.EndsWith("4000", StringComparison.Ordinal) ? throw new InvalidDataException("bad record 4000") : r)).Persist(level);
+
+            var error = await Assert.ThrowsAsync<JobFailedException>(() => rdd.CountAsync(Ct));
+
+            Assert.IsType<InvalidDataException>(error.InnerException);
+            Assert.DoesNotContain(Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories), f => f.Contains("blocks", StringComparison.Ordinal));
+            Assert.Contains($"persisted {levelName}: 0/1 partitions stored", rdd.Explain(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    private static IEnumerable<string> LargeRecords(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var record = new string('x', 1_000) + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (i == 0)
+            {
+                s_firstRecord = new WeakReference<string>(record);
+            }
+            else if (i == count - 1)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                s_firstAliveAtEnd = s_firstRecord!.TryGetTarget(out _);
+            }
+
+            Interlocked.Increment(ref s_generated);
+            yield return record;
+        }
+    }
 }
