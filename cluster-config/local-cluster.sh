@@ -19,7 +19,8 @@
 #                           (primary, worker-1, ...), its working directory, holding its pid, worker.log (stdout and
 #                           stderr) and local/ (its --local-dir)
 #   DATAFLOW_WORKER_DLL     worker to run (default: engine/Dataflow.Worker/bin/Release/net10.0/Dataflow.Worker.dll,
-#                           built with `dotnet build -c Release engine/Dataflow.Worker` when missing)
+#                           built with `dotnet build -c Release engine/Dataflow.Worker` when missing or older than
+#                           a source file under engine/)
 #   DATAFLOW_WORKER_CONFIG  JSON file passed to every process with --config (default: cluster-config/worker.appsettings.json)
 #   DATAFLOW_START_TIMEOUT  seconds start waits for every process to be ready (default 60)
 #   DATAFLOW_STOP_GRACE     seconds stop waits after SIGTERM before SIGKILL (default 30)
@@ -212,8 +213,15 @@ worker_dll() { # rebuild
         printf '%s' "$DATAFLOW_WORKER_DLL"
         return
     fi
-    local dll=$repo_root/engine/Dataflow.Worker/bin/Release/net10.0/Dataflow.Worker.dll
-    if [[ $1 == 1 || ! -f $dll ]]; then
+    local dll=$repo_root/engine/Dataflow.Worker/bin/Release/net10.0/Dataflow.Worker.dll newer=''
+    # A worker older than the engine's sources would run another build than the driver: task binaries name engine
+    # methods by metadata token, so that fails (or worse, runs other code). Rebuild it then, as when it is missing.
+    if [[ -f $dll ]]; then
+        newer=$(find "$repo_root/engine" "$repo_root"/Directory.*.props -newer "$dll" \
+            \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)
+        [[ -z $newer ]] || log "the Release worker is older than ${newer#"$repo_root"/}"
+    fi
+    if [[ $1 == 1 || ! -f $dll || -n $newer ]]; then
         log "building the worker: dotnet build -c Release engine/Dataflow.Worker"
         dotnet build -c Release "$repo_root/engine/Dataflow.Worker" >&2 || die "building the worker failed"
         [[ -f $dll ]] || die "the build did not produce $dll"

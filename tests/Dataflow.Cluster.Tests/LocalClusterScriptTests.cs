@@ -151,6 +151,50 @@ public sealed partial class LocalClusterScriptTests(ITestOutputHelper output) : 
         Assert.False(Directory.Exists(RunDir));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Start_WorkerOlderThanAnEngineSource_RebuildsItFirst()
+    {
+        // A copy of the script in a repository of its own, whose `dotnet` only records how it was called and fails.
+        var repo = Path.Combine(_root, "repo");
+        var script = Path.Combine(repo, "cluster-config", "local-cluster.sh");
+        Directory.CreateDirectory(Path.GetDirectoryName(script)!);
+        File.Copy(Path.Combine(Repository.Root(), "cluster-config", "local-cluster.sh"), script);
+        var dll = Path.Combine(repo, "engine", "Dataflow.Worker", "bin", "Release", "net10.0", "Dataflow.Worker.dll");
+        var source = Path.Combine(repo, "engine", "Dataflow.Engine", "Changed.cs");
+        Directory.CreateDirectory(Path.GetDirectoryName(dll)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        await File.WriteAllTextAsync(dll, "", Ct);
+        await File.WriteAllTextAsync(source, "", Ct);
+        var calls = Path.Combine(_root, "dotnet-calls");
+        var bin = Path.Combine(_root, "bin");
+        Directory.CreateDirectory(bin);
+        await File.WriteAllTextAsync(Path.Combine(bin, "dotnet"), $"#!/bin/bash\necho \"$*\" >> '{calls}'\nexit 3\n", Ct);
+        File.SetUnixFileMode(Path.Combine(bin, "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string?>
+        {
+            ["DATAFLOW_RUN_DIR"] = RunDir,
+            ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
+        };
+
+        File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddHours(-1));
+        var stale = await ProcessRunner.RunAsync("bash", [script, "start", "1"], repo, environment, CommandTimeout, Ct);
+
+        Assert.True(stale.ExitCode == 1, stale.ToString());
+        Assert.Contains("older than engine/Dataflow.Engine/Changed.cs", stale.Stderr, StringComparison.Ordinal);
+        Assert.Contains("building the worker failed", stale.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("build -c Release", (await File.ReadAllLinesAsync(calls, Ct)).Single(), StringComparison.Ordinal);
+
+        // Up to date: no build; the (fake) worker is started and fails at once.
+        File.Delete(calls);
+        File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddHours(1));
+        var current = await ProcessRunner.RunAsync("bash", [script, "start", "1"], repo, environment, CommandTimeout, Ct);
+
+        Assert.True(current.ExitCode == 1, current.ToString());
+        Assert.DoesNotContain("building", current.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(await File.ReadAllLinesAsync(calls, Ct), c => c.StartsWith("build", StringComparison.Ordinal));
+    }
+
     public async ValueTask DisposeAsync()
     {
         // A failed test must not leave workers running.
