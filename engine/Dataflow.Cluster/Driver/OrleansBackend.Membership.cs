@@ -82,10 +82,10 @@ internal sealed partial class OrleansBackend
                 return;
             }
 
-            if (info.Protocol != WireProtocol.Version)
+            if (info.Build != WireProtocol.Build)
             {
-                _incompatible[siloAddress] = info.Protocol;
-                LogIncompatible(siloAddress, info.Protocol, WireProtocol.Version);
+                _incompatible[siloAddress] = info.Build;
+                LogIncompatible(siloAddress, info.Build, WireProtocol.Build);
                 return;
             }
 
@@ -127,8 +127,8 @@ internal sealed partial class OrleansBackend
     [LoggerMessage(Level = LogLevel.Warning, Message = "Setting up worker {Silo} failed: {Reason}; retrying at the next membership poll.")]
     private partial void LogSetUpFailed(string silo, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Silo} speaks wire protocol {Worker}, this driver {Driver}: it runs another build of Dataflow and gets no tasks; rebuild it.")]
-    private partial void LogIncompatible(string silo, int worker, int driver);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Silo} runs {Worker}, this driver {Driver}: it gets no tasks. " + BuildAdvice)]
+    private partial void LogIncompatible(string silo, string worker, string driver);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading cluster membership failed: {Reason}.")]
     private partial void LogMembershipFailed(string reason);

@@ -24,6 +24,10 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 {
     private static readonly TimeSpan s_membershipPoll = TimeSpan.FromSeconds(1);
 
+    private const string BuildAdvice = "Driver and workers must run the same build: run the driver from a Release build "
+        + "(dotnet run -c Release), as cluster-config/local-cluster.sh runs the workers, or restart the workers from the "
+        + "driver's build (local-cluster.sh stop, then start N, which rebuilds a stale worker).";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RemoteExecutor> _executors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _settingUp = new(StringComparer.Ordinal);
@@ -39,7 +43,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _localityWait;
-    private readonly ConcurrentDictionary<string, int> _incompatible = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _incompatible = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _withoutSlots = new(StringComparer.Ordinal);
     private Task _membership = Task.CompletedTask;
     private long _nextBinaryId;
@@ -100,12 +104,13 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
                 break;
             }
 
-            if (DateTime.UtcNow > deadline)
+            // Every worker found runs another build: waiting would not change that.
+            if (!backend._incompatible.IsEmpty || DateTime.UtcNow > deadline)
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
                 throw new ClusterUnavailableException(backend._incompatible.IsEmpty
                     ? $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N."
-                    : $"The workers at {context.Master} run another build of Dataflow (wire protocol {string.Join(", ", backend._incompatible.Values.Distinct())}, this driver {WireProtocol.Version}); rebuild them (cluster-config/local-cluster.sh start N --rebuild).");
+                    : $"The workers at {context.Master} run another build of Dataflow ({string.Join("; ", backend._incompatible.Values.Distinct())}) than this driver ({WireProtocol.Build}). {BuildAdvice}");
             }
 
             await Task.Delay(200).ConfigureAwait(false);

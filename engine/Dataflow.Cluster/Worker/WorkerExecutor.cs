@@ -47,6 +47,9 @@ internal sealed partial class WorkerExecutor : IDisposable
 
     public int Slots { get; }
 
+    /// <summary>The build this worker reports to drivers (tests set another to play a stale worker).</summary>
+    public string Build { get; internal set; } = WireProtocol.Build;
+
     public string Directory { get; }
 
     public MemoryManager Memory { get; }
