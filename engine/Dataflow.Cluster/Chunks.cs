@@ -16,20 +16,47 @@ internal static class Chunks
     /// <exception cref="IOException">The sender stopped short.</exception>
     public static async Task<byte[]> ReadAllAsync(Func<long, int, Task<DataChunk>> read)
     {
-        using var bytes = new MemoryStream();
-        long total;
-        do
-        {
-            var chunk = await read(bytes.Length, ClusterLimits.ChunkBytes).ConfigureAwait(false);
-            total = chunk.TotalLength;
-            bytes.Write(chunk.Bytes);
-            if (chunk.Bytes.Length == 0 && bytes.Length < total)
-            {
-                throw new IOException($"The sender stopped at {bytes.Length} of {total} bytes.");
-            }
-        }
-        while (bytes.Length < total);
+        await using var bytes = (MemoryStream)await ReadAllAsync(read, total => new MemoryStream(checked((int)total))).ConfigureAwait(false);
+        return bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+    }
 
-        return bytes.ToArray();
+    /// <summary>
+    /// Reads chunks until the whole has arrived, into the stream <paramref name="open"/> gives for the whole's length
+    /// (which the first chunk tells); returns that stream at position 0.
+    /// </summary>
+    /// <exception cref="IOException">The sender stopped short.</exception>
+    public static async Task<Stream> ReadAllAsync(Func<long, int, Task<DataChunk>> read, Func<long, Stream> open)
+    {
+        Stream? output = null;
+        try
+        {
+            long written = 0;
+            long total;
+            do
+            {
+                var chunk = await read(written, ClusterLimits.ChunkBytes).ConfigureAwait(false);
+                total = chunk.TotalLength;
+                output ??= open(total);
+                await output.WriteAsync(chunk.Bytes).ConfigureAwait(false);
+                written += chunk.Bytes.Length;
+                if (chunk.Bytes.Length == 0 && written < total)
+                {
+                    throw new IOException($"The sender stopped at {written} of {total} bytes.");
+                }
+            }
+            while (written < total);
+
+            output.Position = 0;
+            return output;
+        }
+        catch
+        {
+            if (output is not null)
+            {
+                await output.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
     }
 }

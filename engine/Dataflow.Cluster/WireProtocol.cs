@@ -15,16 +15,15 @@ internal static class WireProtocol
 
     public const int Version = (ClusterMessages * 10_000) + (TaskBinary.FormatVersion * 100) + TaskResultCodec.FormatVersion;
 
-    /// <summary>This process's build of the engine and cluster assemblies, e.g. <c>Release build 1a2b3c4d.5e6f7a8b, protocol 50102</c>.</summary>
-    public static readonly string Build = Describe();
+    /// <summary>
+    /// This process's build of the engine, whose methods task binaries name, and the protocol, e.g.
+    /// <c>Release build 1a2b3c4d, protocol 50102</c>. Deterministic builds give the same module id to the same sources
+    /// and settings and a new one to any change. This assembly's own messages are covered by the protocol version; its
+    /// module id is not compared, as two Release builds of the same sources (one with <c>-o</c>) were seen to differ.
+    /// </summary>
+    public static readonly string Build = Describe(typeof(TaskBinary).Assembly);
 
-    private static string Describe()
-    {
-        var engine = typeof(TaskBinary).Assembly;
-        var configuration = engine.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown";
-        return $"{configuration} build {Id(engine)}.{Id(typeof(WireProtocol).Assembly)}, protocol {Version}";
-
-        // Deterministic builds give the same module id to the same sources and settings, a new one to any change.
-        static string Id(Assembly assembly) => assembly.ManifestModule.ModuleVersionId.ToString("N")[..8];
-    }
+    private static string Describe(Assembly engine) =>
+        $"{engine.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown"} build "
+        + $"{engine.ManifestModule.ModuleVersionId.ToString("N")[..8]}, protocol {Version}";
 }

@@ -46,7 +46,7 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
 
     public Task RemoveRdd(string appId, int rddId)
     {
-        executor.Application(appId).Environment.BlockManager.RemoveRdd(rddId);
+        executor.Application(appId).RemoveRdd(rddId);
         return Task.CompletedTask;
     }
 

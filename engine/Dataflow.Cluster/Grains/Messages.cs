@@ -14,6 +14,7 @@ public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property
 /// <param name="Compress">Whether shuffle blocks and spills are compressed.</param>
 /// <param name="FileBufferSize">The shuffle file buffer size.</param>
 /// <param name="Driver">The driver's endpoint, from which tasks fetch broadcast values.</param>
+/// <param name="FetchToMemoryLimit">Remote cached blocks larger than this are spooled to a file while read.</param>
 /// <param name="SerializerRegistrations">
 /// The types of the formatters and resolvers registered with <c>DataflowSerializer</c> on the driver, which the worker
 /// creates again (public parameterless constructor) and registers for the application's types.
@@ -25,7 +26,8 @@ public sealed record ApplicationSpec(
     [property: Id(2)] bool Compress,
     [property: Id(3)] int FileBufferSize,
     [property: Id(4)] IDriverEndpoint Driver,
-    [property: Id(5)] string[] SerializerRegistrations);
+    [property: Id(5)] string[] SerializerRegistrations,
+    [property: Id(6)] long FetchToMemoryLimit);
 
 /// <summary>One of a job's assemblies.</summary>
 /// <param name="Name">Its simple name.</param>

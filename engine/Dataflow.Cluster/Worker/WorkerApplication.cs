@@ -19,11 +19,15 @@ internal sealed class WorkerApplication : IDisposable
     private readonly ConcurrentDictionary<long, Lazy<StageTask>> _stages = new();
     private readonly ConcurrentDictionary<long, byte[]> _storedResults = new();
     private readonly ConcurrentDictionary<RddBlockId, string[]> _cachedElsewhere = new();
-    private readonly ConcurrentDictionary<RddBlockId, byte[]> _servedBlocks = new();
+    private const long ServedBlockIdleMs = 60_000;
+
+    private readonly ConcurrentDictionary<RddBlockId, ServedBlock> _servedBlocks = new();
     private readonly IGrainFactory _grains;
     private readonly BlobStore _blobs;
     private readonly string _directory;
     private readonly IDriverEndpoint _driver;
+    private readonly long _fetchToMemoryLimit;
+    private long _spooledFetches;
 
     public WorkerApplication(ApplicationSpec spec, WorkerExecutor executor, IGrainFactory grains, ILogger logger)
     {
@@ -31,6 +35,7 @@ internal sealed class WorkerApplication : IDisposable
         _grains = grains;
         _blobs = executor.Blobs;
         _driver = spec.Driver;
+        _fetchToMemoryLimit = spec.FetchToMemoryLimit;
         _directory = Path.Combine(executor.Directory, "apps", spec.AppId);
         var bytes = spec.Assemblies.ToDictionary(a => a.Name, a => executor.Blobs.Get(WorkerExecutor.AssemblyKey(a.Hash)), StringComparer.Ordinal);
         LoadContext = new JobLoadContext(spec.AppId, bytes);
@@ -167,23 +172,69 @@ internal sealed class WorkerApplication : IDisposable
         }
     }
 
-    /// <summary>A chunk of a cached block this worker holds, serialised once for however many chunks are read.</summary>
+    /// <summary>
+    /// A chunk of a cached block this worker holds: read from its file when it is on disk; serialised once when it is
+    /// in memory, the bytes kept while readers come back for more chunks (dropped after a minute without one).
+    /// An empty chunk of length 0 when the block is not (any more) here.
+    /// </summary>
     public DataChunk ReadCachedBlock(RddBlockId block, long offset, int count)
     {
-        var bytes = offset == 0 || !_servedBlocks.TryGetValue(block, out var served)
-            ? _servedBlocks[block] = Environment.BlockManager.Serialized(block) ?? []
-            : served;
-        var chunk = Chunks.Slice(bytes, offset, count);
-        if (offset + chunk.Bytes.Length >= bytes.LongLength)
+        var now = System.Environment.TickCount64;
+        foreach (var (idle, _) in _servedBlocks.Where(s => now - s.Value.LastRead > ServedBlockIdleMs))
+        {
+            _servedBlocks.TryRemove(idle, out _);
+        }
+
+        if (offset == 0 || !_servedBlocks.TryGetValue(block, out var served))
+        {
+            using var stream = Environment.BlockManager.OpenSerialized(block);
+            if (stream is null)
+            {
+                return new DataChunk([], 0);
+            }
+
+            if (stream is FileStream file)
+            {
+                var bytes = new byte[(int)Math.Clamp(file.Length - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes))];
+                file.Position = offset;
+                file.ReadExactly(bytes);
+                return new DataChunk(bytes, file.Length);
+            }
+
+            served = new ServedBlock(((MemoryStream)stream).ToArray());
+        }
+
+        var chunk = Chunks.Slice(served.Bytes, offset, count);
+        if (offset + chunk.Bytes.Length >= served.Bytes.LongLength)
         {
             _servedBlocks.TryRemove(block, out _);
+        }
+        else
+        {
+            _servedBlocks[block] = served with { LastRead = now };
         }
 
         return chunk;
     }
 
-    /// <summary>Reads a cached block from an executor that holds it, or <c>null</c> (the task computes it) when none can.</summary>
-    private byte[]? FetchCachedBlock(RddBlockId block)
+    /// <summary>Drops a persisted RDD's blocks here, and any serialised copies being served.</summary>
+    public void RemoveRdd(int rddId)
+    {
+        Environment.BlockManager.RemoveRdd(rddId);
+        foreach (var block in _servedBlocks.Keys.Where(b => b.RddId == rddId))
+        {
+            _servedBlocks.TryRemove(block, out _);
+        }
+    }
+
+    /// <summary>Remote cached blocks read so far that were too large to hold in memory and went through a local file.</summary>
+    public long SpooledFetches => Interlocked.Read(ref _spooledFetches);
+
+    /// <summary>
+    /// Reads a cached block from an executor that holds it, in memory or, when larger than the application's
+    /// <c>FetchToMemoryLimit</c>, into a local file deleted when closed; <c>null</c> (the task computes it) when none can.
+    /// </summary>
+    private Stream? FetchCachedBlock(RddBlockId block)
     {
         if (!_cachedElsewhere.TryGetValue(block, out var executors))
         {
@@ -194,17 +245,20 @@ internal sealed class WorkerApplication : IDisposable
         {
             try
             {
-                var bytes = Chunks.ReadAllAsync((offset, count) => _grains.GetGrain<IBlockServiceGrain>(executor).ReadCachedBlock(AppId, block.RddId, block.Partition, offset, count))
+                var holder = _grains.GetGrain<IBlockServiceGrain>(executor);
+                var stream = Chunks.ReadAllAsync((offset, count) => holder.ReadCachedBlock(AppId, block.RddId, block.Partition, offset, count), OpenFetchTarget)
                     .GetAwaiter().GetResult();
-                if (bytes.Length > 0)
+                if (stream.Length > 0)
                 {
                     if (TaskContext.Current is { } task)
                     {
-                        task.Metrics.BytesRead += bytes.Length;
+                        task.Metrics.BytesRead += stream.Length;
                     }
 
-                    return bytes;
+                    return stream;
                 }
+
+                stream.Dispose();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -213,6 +267,20 @@ internal sealed class WorkerApplication : IDisposable
         }
 
         return null;
+    }
+
+    private Stream OpenFetchTarget(long length)
+    {
+        if (length <= _fetchToMemoryLimit)
+        {
+            return new MemoryStream(checked((int)length));
+        }
+
+        Interlocked.Increment(ref _spooledFetches);
+        var directory = Path.Combine(_directory, "fetched");
+        System.IO.Directory.CreateDirectory(directory);
+        return new FileStream(Path.Combine(directory, Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+            64 * 1024, FileOptions.DeleteOnClose);
     }
 
     private object? FetchBroadcast(long id) => ValueCodec.Deserialize(BroadcastPieces.FetchAsync(id).GetAwaiter().GetResult(), Policy);
@@ -226,5 +294,11 @@ internal sealed class WorkerApplication : IDisposable
         {
             System.IO.Directory.Delete(_directory, recursive: true);
         }
+    }
+
+    /// <summary>A block held in memory, serialised for readers fetching it chunk by chunk.</summary>
+    private sealed record ServedBlock(byte[] Bytes)
+    {
+        public long LastRead { get; init; } = System.Environment.TickCount64;
     }
 }

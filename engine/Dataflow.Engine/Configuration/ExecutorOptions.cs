@@ -22,4 +22,12 @@ public sealed class ExecutorOptions
     /// <remarks>Spark: spark.executor.cores</remarks>
     [OptionDescription("Task slots per executor; 0 means from the master.")]
     public int Cores { get; set; }
+
+    /// <summary>
+    /// On a cluster, a cached block read from another executor is held in memory up to this size; a larger one is
+    /// spooled to a local file and streamed from there. Default 64m.
+    /// </summary>
+    /// <remarks>Spark: spark.network.maxRemoteBlockSizeFetchToMem</remarks>
+    [OptionDescription("Remote cached blocks larger than this are spooled to a local file, not held in memory.")]
+    public ByteSize FetchToMemoryLimit { get; set; } = ByteSize.FromMiB(64);
 }

@@ -71,8 +71,8 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             if (FetchRemote?.Invoke(id) is { } remote)
             {
                 // Another executor holds the block: read it rather than compute the partition again.
-                using var stream = new MemoryStream(remote, writable: false);
-                return [.. RecordBatchReader.Read<T>(stream, remote.Length, id.ToString())];
+                context.AddTaskCompletionListener(_ => remote.Dispose());
+                return ReadRemote<T>(id, remote);
             }
 
             if (!level.UseMemory)
@@ -88,13 +88,17 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
     }
 
     /// <summary>
-    /// A cluster worker's way to a block that another executor holds (its serialised form, as <see cref="Serialized"/>
-    /// gives it there), or <c>null</c> to compute it; unset in local mode.
+    /// A cluster worker's way to a block that another executor holds (its serialised form, as
+    /// <see cref="OpenSerialized"/> gives it there, in memory or spooled to a local file), or <c>null</c> to compute
+    /// it; unset in local mode. The block manager disposes the stream.
     /// </summary>
-    public Func<RddBlockId, byte[]?>? FetchRemote { get; init; }
+    public Func<RddBlockId, Stream?>? FetchRemote { get; init; }
 
-    /// <summary>A stored block in its serialised form (record batches, as on disk), for another executor; <c>null</c> when not stored.</summary>
-    public byte[]? Serialized(RddBlockId id)
+    /// <summary>
+    /// A stored block in its serialised form (record batches, as on disk), for another executor: serialised afresh
+    /// when it is held in memory, its file when on disk; <c>null</c> when not stored.
+    /// </summary>
+    public Stream? OpenSerialized(RddBlockId id)
     {
         MemoryEntry? entry;
         lock (_lock)
@@ -108,12 +112,20 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
         if (entry is null)
         {
-            return File.ReadAllBytes(DiskPath(id));
+            try
+            {
+                return new FileStream(DiskPath(id), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null; // removed meanwhile
+            }
         }
 
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         entry.WriteTo(entry.Records, buffer);
-        return buffer.ToArray();
+        buffer.Position = 0;
+        return buffer;
     }
 
     /// <summary>Whether the block is stored (in memory or on disk).</summary>
@@ -438,6 +450,17 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         }
 
         writer.Flush();
+    }
+
+    private static IEnumerable<T> ReadRemote<T>(RddBlockId id, Stream remote)
+    {
+        using (remote)
+        {
+            foreach (var record in RecordBatchReader.Read<T>(remote, remote.Length, id.ToString()))
+            {
+                yield return record;
+            }
+        }
     }
 
     /// <summary>Streams a block from disk (it may be larger than memory; that is why it is on disk).</summary>

@@ -23,7 +23,7 @@ public sealed class BuildMismatchTests : IAsyncLifetime
     {
         foreach (var silo in _cluster.Cluster.Silos.Cast<InProcessSiloHandle>())
         {
-            silo.SiloHost.Services.GetRequiredService<WorkerExecutor>().Build = "Debug build 00000000.00000000, protocol 1";
+            silo.SiloHost.Services.GetRequiredService<WorkerExecutor>().Build = "Debug build 00000000, protocol 1";
         }
 
         var started = DateTime.UtcNow;
@@ -33,7 +33,7 @@ public sealed class BuildMismatchTests : IAsyncLifetime
         });
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), $"refused only after {DateTime.UtcNow - started}");
-        Assert.Contains("run another build of Dataflow (Debug build 00000000.00000000, protocol 1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("run another build of Dataflow (Debug build 00000000, protocol 1)", error.Message, StringComparison.Ordinal);
         Assert.Contains(WireProtocol.Build, error.Message, StringComparison.Ordinal);
         Assert.Contains("dotnet run -c Release", error.Message, StringComparison.Ordinal);
     }
