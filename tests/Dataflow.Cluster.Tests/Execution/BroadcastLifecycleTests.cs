@@ -1,6 +1,7 @@
 using Dataflow.Cluster.Driver;
+using Dataflow.Cluster.Tests.Support;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>A broadcast is fetched from the driver once per executor, again after unpersist, and never after destroy.</summary>
 public sealed class BroadcastLifecycleTests

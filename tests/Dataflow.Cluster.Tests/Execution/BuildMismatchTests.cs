@@ -1,9 +1,10 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Cluster.Worker;
 using Dataflow.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>
 /// Task binaries name engine methods by metadata token, so a driver must not give tasks to workers of another build

@@ -1,10 +1,11 @@
 using Dataflow.Cluster.Driver;
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
 using Dataflow.Scheduling;
 using Dataflow.Tests.Support;
 using Orleans.Configuration;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>
 /// The driver follows membership: a worker that joins gets tasks; the running tasks of a worker that dies are run

@@ -1,10 +1,11 @@
 using Dataflow.Cluster.Driver;
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
 using Dataflow.Scheduling;
 using Dataflow.Shared;
 using Dataflow.Tests.Support;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>
 /// A broadcast travels in pieces: an executor reads each piece from an executor that holds it where one does, so the

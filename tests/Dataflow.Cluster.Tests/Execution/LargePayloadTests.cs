@@ -1,5 +1,6 @@
+using Dataflow.Cluster.Tests.Support;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>Task binaries, broadcast values and task results larger than one chunk travel in chunks.</summary>
 public sealed class LargePayloadTests

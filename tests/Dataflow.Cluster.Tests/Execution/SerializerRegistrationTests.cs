@@ -1,8 +1,9 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Serialization;
-using MessagePack;
 using MessagePack.Formatters;
+using MessagePack;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>A formatter registered on the driver is re-created on every worker for the application's own types.</summary>
 /// <remarks>

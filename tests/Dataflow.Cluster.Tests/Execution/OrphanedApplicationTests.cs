@@ -1,6 +1,7 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>A driver that disappears without disposing its context: workers remove its application and files.</summary>
 public sealed class OrphanedApplicationTests : IAsyncLifetime

@@ -1,6 +1,7 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Partitioning;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>Bulk data between workers travels in chunks far below Orleans' message limit.</summary>
 public sealed class LargeBlockTests

@@ -1,8 +1,9 @@
 using Dataflow.Cluster.Driver;
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Scheduling;
 using Dataflow.Shuffle;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>A corrupt block on a worker is a fetch failure: its map output is recomputed and the answer stays right.</summary>
 public sealed class RemoteFetchFailureTests

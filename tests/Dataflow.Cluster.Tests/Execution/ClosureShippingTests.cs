@@ -1,6 +1,7 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>
 /// Closures of every shape a user writes, run on workers that got them as bytes: each computes on the cluster what

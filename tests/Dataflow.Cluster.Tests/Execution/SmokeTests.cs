@@ -1,6 +1,7 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Scheduling;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>The cluster path itself: tasks run on both workers, reducers fetch remote blocks, results come back.</summary>
 public sealed class SmokeTests

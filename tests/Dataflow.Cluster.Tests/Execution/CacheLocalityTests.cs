@@ -1,6 +1,7 @@
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Scheduling;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>Cached partitions live on the workers that computed them, and later tasks run there.</summary>
 public sealed class CacheLocalityTests

@@ -1,4 +1,5 @@
 using Dataflow.Cluster.Driver;
+using Dataflow.Cluster.Tests.Support;
 using Dataflow.Cluster.Worker;
 using Dataflow.Configuration;
 using Dataflow.Execution;
@@ -7,7 +8,7 @@ using Dataflow.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
-namespace Dataflow.Cluster.Tests.Support;
+namespace Dataflow.Cluster.Tests.Execution;
 
 /// <summary>A task placed away from its cached partition reads the block from the executor holding it.</summary>
 public sealed class RemoteCachedBlockTests
