@@ -74,18 +74,19 @@ internal sealed partial class OrleansBackend
         try
         {
             var grain = _client.GetGrain<IExecutorGrain>(siloAddress);
+            var build = await grain.GetBuild().ConfigureAwait(false);
+            if (build != WireProtocol.Build)
+            {
+                _incompatible[siloAddress] = build;
+                LogIncompatible(siloAddress, build, WireProtocol.Build);
+                return;
+            }
+
             var info = await grain.GetInfo().ConfigureAwait(false);
             if (info.Slots <= 0)
             {
                 // A membership-only primary: asked once.
                 _withoutSlots[siloAddress] = true;
-                return;
-            }
-
-            if (info.Build != WireProtocol.Build)
-            {
-                _incompatible[siloAddress] = info.Build;
-                LogIncompatible(siloAddress, info.Build, WireProtocol.Build);
                 return;
             }
 
@@ -107,6 +108,7 @@ internal sealed partial class OrleansBackend
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            _lastSetUpFailure = $"setting up worker {siloAddress} failed: {e.Message}";
             LogSetUpFailed(siloAddress, e.Message);
         }
         finally

@@ -46,6 +46,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private readonly ConcurrentDictionary<string, string> _incompatible = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _withoutSlots = new(StringComparer.Ordinal);
     private Task _membership = Task.CompletedTask;
+    private volatile string? _lastSetUpFailure;
     private long _nextBinaryId;
 
     private OrleansBackend(DataflowContext context, IClusterClient client, IHost? ownedHost)
@@ -109,7 +110,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
                 throw new ClusterUnavailableException(backend._incompatible.IsEmpty
-                    ? $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N."
+                    ? backend._lastSetUpFailure is { } failure
+                        ? $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; the last attempt: {failure}."
+                        : $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; start workers with cluster-config/local-cluster.sh start N."
                     : $"The workers at {context.Master} run another build of Dataflow ({string.Join("; ", backend._incompatible.Values.Distinct())}) than this driver ({WireProtocol.Build}). {BuildAdvice}");
             }
 

@@ -8,7 +8,9 @@ namespace Dataflow.Cluster.Grains;
 [ExecutorPlacement, Reentrant]
 internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorGrain
 {
-    public Task<ExecutorInfo> GetInfo() => Task.FromResult(new ExecutorInfo(executor.ExecutorId, executor.Host, executor.Slots, executor.Build));
+    public Task<string> GetBuild() => Task.FromResult(executor.Build);
+
+    public Task<ExecutorInfo> GetInfo() => Task.FromResult(new ExecutorInfo(executor.ExecutorId, executor.Host, executor.Slots));
 
     public Task<string[]> MissingBlobs(string[] hashes) => Task.FromResult(hashes.Where(h => !executor.Blobs.Has(h)).ToArray());
 

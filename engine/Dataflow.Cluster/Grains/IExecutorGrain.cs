@@ -6,6 +6,12 @@ namespace Dataflow.Cluster.Grains;
 /// </summary>
 public interface IExecutorGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The worker's build of the engine and protocol (<c>WireProtocol.Build</c>). A driver asks this first; its shape
+    /// never changes, so that drivers and workers of different builds can always tell each other so.
+    /// </summary>
+    Task<string> GetBuild();
+
     /// <summary>The executor's id, host and task slots.</summary>
     Task<ExecutorInfo> GetInfo();
 

@@ -4,9 +4,8 @@ namespace Dataflow.Cluster.Grains;
 /// <param name="ExecutorId">The worker's executor id (its silo address), which map outputs and cached blocks name.</param>
 /// <param name="Host">The worker's host, for locality.</param>
 /// <param name="Slots">Task slots; 0 for a silo that runs no executor (a membership-only primary).</param>
-/// <param name="Build">The worker's build of the engine and wire protocol, which must equal the driver's.</param>
 [GenerateSerializer, Immutable]
-public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property: Id(1)] string Host, [property: Id(2)] int Slots, [property: Id(3)] string Build);
+public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property: Id(1)] string Host, [property: Id(2)] int Slots);
 
 /// <summary>A driver's application as a worker sets it up: its assemblies and the settings its tasks need.</summary>
 /// <param name="AppId">Unique per driver context.</param>
