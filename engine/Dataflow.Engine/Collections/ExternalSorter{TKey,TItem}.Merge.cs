@@ -115,10 +115,11 @@ internal sealed partial class ExternalSorter<TKey, TItem>
 
     private IEnumerable<(int Partition, TKey Key, TItem Value)> MergeRuns(IReadOnlyList<SpillRun<(int Partition, TKey Key, TItem Value)>> runs)
     {
-        var sources = new List<IEnumerable<(long SortKey, (int Partition, TKey Key, TItem Value) Record)>>(runs.Count);
+        var prefix = _keyOrdering is null ? null : SortPrefix<TKey>.For(_keyOrdering);
+        var sources = new List<IEnumerable<(long SortKey, ulong Prefix, (int Partition, TKey Key, TItem Value) Record)>>(runs.Count);
         foreach (var run in runs)
         {
-            sources.Add(run.Read().Select(record => (SortKey(record), record)));
+            sources.Add(run.Read().Select(record => (SortKey(record), prefix is null ? 0UL : prefix(record.Key), record)));
         }
 
         var merged = KWayMerge.Merge(sources, new MergeComparer(_keyOrdering));
@@ -126,13 +127,13 @@ internal sealed partial class ExternalSorter<TKey, TItem>
     }
 
     /// <summary>Merges the combiners of equal keys, which are adjacent (same partition and hash) in the merged runs.</summary>
-    private IEnumerable<(int Partition, TKey Key, TItem Value)> CombineAdjacent(IEnumerable<(long SortKey, (int Partition, TKey Key, TItem Value) Record)> merged)
+    private IEnumerable<(int Partition, TKey Key, TItem Value)> CombineAdjacent(IEnumerable<(long SortKey, ulong Prefix, (int Partition, TKey Key, TItem Value) Record)> merged)
     {
         var merge = _mergeCombiners!;
         var comparer = KeyEquality<TKey>.Comparer;
         var pending = new List<(int Partition, TKey Key, TItem Value)>();
         long current = 0;
-        foreach (var (sortKey, record) in merged)
+        foreach (var (sortKey, _, record) in merged)
         {
             if (sortKey != current && pending.Count > 0)
             {
@@ -204,6 +205,11 @@ internal sealed partial class ExternalSorter<TKey, TItem>
         if (_order == SortOrder.Key)
         {
             var ordering = _keyOrdering!;
+            if (SortPrefix<TKey>.For(ordering) is { } prefix)
+            {
+                return SortByPrefix(records, prefix, ordering);
+            }
+
             span.Sort((x, y) => x.Partition != y.Partition ? x.Partition.CompareTo(y.Partition) : ordering.Compare(x.Key, y.Key));
         }
         else
@@ -226,15 +232,66 @@ internal sealed partial class ExternalSorter<TKey, TItem>
         return records;
     }
 
+    /// <summary>
+    /// Sorts by (partition, key prefix) as integers, calling the comparer only where prefixes tie: small entries that
+    /// stay in cache, instead of a comparer call that reads two keys for every comparison.
+    /// </summary>
+    private static List<(int Partition, TKey Key, TItem Value)> SortByPrefix(List<(int Partition, TKey Key, TItem Value)> records,
+        Func<TKey, ulong> prefix, IComparer<TKey> ordering)
+    {
+        var span = CollectionsMarshal.AsSpan(records);
+        var entries = new PrefixEntry[span.Length];
+        for (var i = 0; i < span.Length; i++)
+        {
+            entries[i] = new PrefixEntry(span[i].Partition, prefix(span[i].Key), i);
+        }
+
+        entries.AsSpan().Sort(new PrefixEntryComparer(records, ordering));
+        var sorted = new List<(int Partition, TKey Key, TItem Value)>(span.Length);
+        foreach (var entry in entries)
+        {
+            sorted.Add(span[entry.Index]);
+        }
+
+        return sorted;
+    }
+
+    private readonly record struct PrefixEntry(int Partition, ulong Prefix, int Index);
+
+    private readonly struct PrefixEntryComparer(List<(int Partition, TKey Key, TItem Value)> records, IComparer<TKey> ordering) : IComparer<PrefixEntry>
+    {
+        public int Compare(PrefixEntry x, PrefixEntry y)
+        {
+            if (x.Partition != y.Partition)
+            {
+                return x.Partition < y.Partition ? -1 : 1;
+            }
+
+            if (x.Prefix != y.Prefix)
+            {
+                return x.Prefix < y.Prefix ? -1 : 1;
+            }
+
+            return ordering.Compare(records[x.Index].Key, records[y.Index].Key);
+        }
+    }
+
     private long SortKey((int Partition, TKey Key, TItem Value) record) =>
         ((long)record.Partition << 32) | (_order == SortOrder.Hash ? (uint)HashOf(record.Key) : 0u);
 
-    private sealed class MergeComparer(IComparer<TKey>? ordering) : IComparer<(long SortKey, (int Partition, TKey Key, TItem Value) Record)>
+    /// <summary>Orders merged records by partition and hash (or partition), then key prefix, then the key order.</summary>
+    private sealed class MergeComparer(IComparer<TKey>? ordering) : IComparer<(long SortKey, ulong Prefix, (int Partition, TKey Key, TItem Value) Record)>
     {
-        public int Compare((long SortKey, (int Partition, TKey Key, TItem Value) Record) x, (long SortKey, (int Partition, TKey Key, TItem Value) Record) y)
+        public int Compare((long SortKey, ulong Prefix, (int Partition, TKey Key, TItem Value) Record) x, (long SortKey, ulong Prefix, (int Partition, TKey Key, TItem Value) Record) y)
         {
             var c = x.SortKey.CompareTo(y.SortKey);
-            return c != 0 || ordering is null ? c : ordering.Compare(x.Record.Key, y.Record.Key);
+            if (c != 0 || ordering is null)
+            {
+                return c;
+            }
+
+            c = x.Prefix.CompareTo(y.Prefix);
+            return c != 0 ? c : ordering.Compare(x.Record.Key, y.Record.Key);
         }
     }
 }
