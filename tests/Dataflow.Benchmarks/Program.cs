@@ -10,6 +10,7 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- shuffle [--sort-size 2g] [--keys 1e7] [--edges 1000000]
 //     (build the examples first: dotnet build -c Release examples/Sort examples/PageRank)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- cluster [--size 1g]   (2 real workers via cluster-config/local-cluster.sh)
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- bypass                (GroupByKey: bypass-merge vs sorting map side)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- broadcast             (4 real workers: broadcast pieces from peers vs driver)
 // Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
 var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
@@ -35,6 +36,11 @@ if (which is "cluster")
     await ClusterBenchmarks.RunAsync(results, work, size);
 }
 
+if (which is "bypass")
+{
+    await ShuffleBenchmarks.BypassMergeAsync(results);
+}
+
 if (which is "broadcast")
 {
     await ClusterBenchmarks.BroadcastAsync(results, work);
@@ -50,7 +56,7 @@ if (which is "shuffle")
 
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" ? $"{which}.md" : $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" ? $"{which}.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;

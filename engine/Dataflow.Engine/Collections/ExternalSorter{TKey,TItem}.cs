@@ -202,21 +202,7 @@ internal sealed partial class ExternalSorter<TKey, TItem> : MemoryConsumer, IDis
         Context.CancellationToken.ThrowIfCancellationRequested();
     }
 
-    private int PartitionOf(TKey key)
-    {
-        if (_partitioner is null)
-        {
-            return 0;
-        }
-
-        var p = _partitioner.GetPartition(key);
-        if ((uint)p >= (uint)_partitioner.NumPartitions)
-        {
-            throw new InvalidOperationException($"{_partitioner} returned partition {p} for key '{key}', outside [0, {_partitioner.NumPartitions}).");
-        }
-
-        return p;
-    }
+    private int PartitionOf(TKey key) => _partitioner?.CheckedPartition(key) ?? 0;
 
     private static int HashOf(TKey key) => key is null ? 0 : KeyEquality<TKey>.Comparer.GetHashCode(key);
 }

@@ -24,6 +24,15 @@ public sealed class ShuffleOptions
     public bool Compress { get; set; } = true;
 
     /// <summary>
+    /// A shuffle that neither combines on the map side nor sorts, into at most this many partitions, writes each record
+    /// straight to a file of its partition (then concatenated) instead of sorting, spilling and merging. Default 200;
+    /// 0 turns it off.
+    /// </summary>
+    /// <remarks>Spark: spark.shuffle.sort.bypassMergeThreshold</remarks>
+    [OptionDescription("Shuffles without combine or order into at most this many partitions skip sorting and spilling; 0: never.")]
+    public int BypassMergeThreshold { get; set; } = 200;
+
+    /// <summary>
     /// A reduce partition at least 5 times the median partition and at least this big is reported as skewed (a
     /// warning naming the stage, partition and call site). Default 64m.
     /// </summary>

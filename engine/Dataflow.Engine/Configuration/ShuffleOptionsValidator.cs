@@ -18,6 +18,11 @@ internal sealed class ShuffleOptionsValidator : OptionsValidator<ShuffleOptions>
                 "must name a directory or be unset", options.SpillDirectory));
         }
 
+        if (options.BypassMergeThreshold < 0)
+        {
+            failures.Add(Failure(prefix, nameof(options.BypassMergeThreshold), "must be ≥ 0", options.BypassMergeThreshold));
+        }
+
         if (options.FileBufferSize.Bytes < 1 || options.FileBufferSize.Bytes > s_maxBuffer.Bytes)
         {
             failures.Add(Failure(prefix, nameof(options.FileBufferSize), "must be between 1 and 1g",

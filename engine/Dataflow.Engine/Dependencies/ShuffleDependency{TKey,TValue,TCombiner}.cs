@@ -46,6 +46,7 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
         Parent = rdd;
         Aggregator = aggregator;
         KeyOrdering = keyOrdering;
+        BypassMerge = !mapSideCombine && keyOrdering is null && partitioner.NumPartitions <= rdd.Context.Options.Shuffle.BypassMergeThreshold;
     }
 
     /// <summary>The parent RDD.</summary>
@@ -56,6 +57,9 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
 
     /// <summary>The key order of each reduce partition, if sorted.</summary>
     public IComparer<TKey>? KeyOrdering { get; }
+
+    /// <summary>Whether map tasks write each record straight to its partition's file (no combine, no order, few partitions).</summary>
+    internal bool BypassMerge { get; }
 
     /// <summary>
     /// Writes the partition through an <see cref="ExternalSorter{TKey, TItem}"/>: records (or, with map-side combine,
@@ -76,6 +80,10 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
             }
 
             sorter.WritePartitioned(output);
+        }
+        else if (BypassMerge)
+        {
+            BypassMergeShuffleWriter.Write(records, Partitioner, output, context);
         }
         else
         {

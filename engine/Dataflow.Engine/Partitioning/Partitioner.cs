@@ -13,6 +13,16 @@ public abstract class Partitioner : IEquatable<Partitioner>
     /// <summary>The partition of <paramref name="key"/>; the same in every process.</summary>
     public abstract int GetPartition<TKey>(TKey key);
 
+    /// <summary><see cref="GetPartition{TKey}"/>, checked to lie in <c>[0, NumPartitions)</c>.</summary>
+    /// <exception cref="InvalidOperationException">A user partitioner returned a partition out of range.</exception>
+    internal int CheckedPartition<TKey>(TKey key)
+    {
+        var p = GetPartition(key);
+        return (uint)p < (uint)NumPartitions
+            ? p
+            : throw new InvalidOperationException($"{this} returned partition {p} for key '{key}', outside [0, {NumPartitions}).");
+    }
+
     /// <summary>Whether <paramref name="other"/> maps every key to the same partition as this one.</summary>
     public abstract bool Equals(Partitioner? other);
 

@@ -20,6 +20,8 @@ public sealed class SpillingContextFixture : IAsyncLifetime
     {
         var options = new DataflowOptions { Master = "local[2]" };
         options.Executor.Memory = new ByteSize(Budget);
+        // These tests exercise the spilling sorter: shuffles that bypass it never spill.
+        options.Shuffle.BypassMergeThreshold = 0;
         Context = new DataflowContext(options);
         Context.Environment.Memory.ConsumerSpillThreshold = SpillThreshold;
         Context.Listeners.Add(Recorder);
