@@ -22,7 +22,7 @@ internal static class RecordTypeCheck
         {
             throw new ArgumentException(
                 $"{callSite}: records of type {TypeNames.Display(type)} {why}, but they cannot be serialised: {problem} " +
-                "Make the type public, with public properties that are settable or set by a matching constructor, or register a formatter " +
+                "Make the type public, with its data in public properties that are settable or set by a matching constructor, or register a formatter " +
                 "with Dataflow.Serialization.DataflowSerializer.RegisterFormatter.");
         }
     }
@@ -31,9 +31,10 @@ internal static class RecordTypeCheck
 
     private static string? Check(Type type, int depth)
     {
+        object formatter;
         try
         {
-            s_formatter.MakeGenericMethod(type).Invoke(null, null);
+            formatter = s_formatter.MakeGenericMethod(type).Invoke(null, null)!;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
@@ -41,12 +42,90 @@ internal static class RecordTypeCheck
             return $"{TypeNames.Display(type)}: {inner.Message}";
         }
 
-        var parts = type.IsArray ? [type.GetElementType()!] : type.IsGenericType ? type.GetGenericArguments() : [];
-        foreach (var part in parts)
+        IEnumerable<Type> parts = type.IsArray ? [type.GetElementType()!] : type.IsGenericType ? type.GetGenericArguments() : [];
+        if (ByPublicMembers(formatter))
+        {
+            if (LostData(type) is { } lost)
+            {
+                return $"{TypeNames.Display(type)}: {lost}";
+            }
+
+            parts = parts.Concat(SerialisedMembers(type).Select(m => m.Type));
+        }
+
+        foreach (var part in parts.Distinct())
         {
             if (Problem(part, depth + 1) is { } problem)
             {
                 return problem;
+            }
+        }
+
+        return null;
+    }
+
+    // The contract-less resolver writes a type's public fields and readable public properties, and reads them back
+    // through a constructor whose parameters match them by name, or through setters. Data anywhere else is dropped
+    // without a word; attributed types, built-in and registered formatters are trusted.
+    private static bool ByPublicMembers(object formatter) =>
+        formatter.GetType().Assembly is { IsDynamic: true } assembly && assembly.GetName().Name!.Contains("Contractless", StringComparison.Ordinal);
+
+    private static IEnumerable<(string Name, Type Type, bool Settable)> SerialisedMembers(Type type) =>
+        type.GetFields(BindingFlags.Public | BindingFlags.Instance)
+            .Where(f => !f.IsDefined(typeof(MessagePack.IgnoreMemberAttribute)))
+            .Select(f => (f.Name, f.FieldType, !f.IsInitOnly))
+            .Concat(type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0 && !p.IsDefined(typeof(MessagePack.IgnoreMemberAttribute)))
+                .Select(p => (p.Name, p.PropertyType, p.SetMethod is { IsPublic: true })));
+
+    /// <summary>
+    /// The first piece of a record's data that would not survive serialisation, or <c>null</c>. Data lives in fields:
+    /// each must be a public field or the field of a public property that is read back (settable, or a parameter of
+    /// the constructor used), or be named like such a member (<c>_total</c> behind <c>Total</c>), or be marked
+    /// <c>[NonSerialized]</c> as derived. Computed properties hold nothing and are ignored.
+    /// </summary>
+    private static string? LostData(Type type)
+    {
+        var members = SerialisedMembers(type).ToList();
+        var constructor = type.GetConstructors()
+            .Select(c => c.GetParameters().Select(p => p.Name ?? "").ToList())
+            .Where(names => names.All(n => members.Any(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))))
+            .MaxBy(names => names.Count) ?? [];
+        bool Restored(string name) => members.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)
+            && (m.Settable || constructor.Contains(m.Name, StringComparer.OrdinalIgnoreCase)));
+
+        foreach (var (name, memberType, _) in members)
+        {
+            if ((memberType.IsInterface || memberType.IsAbstract) && memberType.Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
+            {
+                return $"its member '{name}' is of {(memberType.IsInterface ? "interface" : "abstract")} type {TypeNames.Display(memberType)}, which cannot be created when read back.";
+            }
+        }
+
+        for (var declaring = type; declaring is not null && declaring != typeof(object) && declaring != typeof(ValueType); declaring = declaring.BaseType)
+        {
+            foreach (var field in declaring.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            {
+                if (field.IsDefined(typeof(NonSerializedAttribute)) || field.IsDefined(typeof(MessagePack.IgnoreMemberAttribute)))
+                {
+                    continue;
+                }
+
+                // An auto-property's or anonymous type's field stands for its property.
+                var property = field.Name.StartsWith('<') ? field.Name[1..field.Name.IndexOf('>')] : null;
+                var name = property ?? (field.IsPublic ? field.Name : field.Name.TrimStart('_').Replace("m_", "", StringComparison.Ordinal));
+                if (Restored(name))
+                {
+                    continue;
+                }
+
+                return property is not null
+                    ? members.Any(m => m.Name == property)
+                        ? $"its property '{property}' has no setter and no constructor parameter of that name, so it would be empty when read back."
+                        : $"its non-public property '{property}' holds data that is not serialised."
+                    : field.IsPublic
+                        ? $"its read-only field '{field.Name}' has no constructor parameter of that name, so it would be empty when read back."
+                        : $"its non-public field '{field.Name}' holds data that is not serialised (mark it [NonSerialized] if it is only derived from the public members).";
             }
         }
 
