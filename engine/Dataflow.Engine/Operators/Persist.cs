@@ -19,7 +19,9 @@ public static partial class Rdd
                 $"RDD {source.Id} ({source.CallSite}) is already persisted as {source.StorageLevel}; call UnpersistAsync before persisting it as {level}.");
         }
 
-        if (level.UseDisk)
+        // Checked for every level: serialised levels and disk write the records, and on a cluster an executor reads
+        // a block another one holds in its serialised form.
+        if (!level.IsNone)
         {
             Serialization.RecordTypeCheck.Ensure(typeof(T), source.CallSite, $"are persisted as {level}");
         }

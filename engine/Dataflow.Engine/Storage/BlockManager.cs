@@ -83,7 +83,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 return ReadFromDisk<T>(id);
             }
 
-            return Unroll(id, level, compute, context);
+            return level.Serialized ? UnrollSerialized(id, level, compute, context) : Unroll(id, level, compute, context);
         }
     }
 
@@ -122,8 +122,13 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             }
         }
 
+        if (entry.Records is byte[] bytes)
+        {
+            return new MemoryStream(bytes, writable: false);
+        }
+
         var buffer = new MemoryStream();
-        entry.WriteTo(entry.Records, buffer);
+        entry.WriteTo(buffer);
         buffer.Position = 0;
         return buffer;
     }
@@ -189,7 +194,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             {
                 _lru.Remove(node);
                 _lru.AddFirst(node);
-                return (List<T>)node.Value.Records;
+                return node.Value.Records is byte[] bytes ? ReadSerialized<T>(id, bytes) : (List<T>)node.Value.Records;
             }
 
             if (!_disk.ContainsKey(id))
@@ -361,9 +366,12 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
     }
 
     /// <summary>Stores an unrolled block whose <paramref name="size"/> is already reserved.</summary>
-    private void StoreInMemory<T>(RddBlockId id, StorageLevel level, List<T> records, long size)
+    private void StoreInMemory<T>(RddBlockId id, StorageLevel level, List<T> records, long size) =>
+        StoreInMemory(new MemoryEntry(id, level, records, size, stream => WriteRecords(stream, records)));
+
+    private void StoreInMemory(MemoryEntry entry)
     {
-        var entry = new MemoryEntry(id, level, records, size, r => WriteToDisk(id, (List<T>)r), (r, stream) => WriteRecords(stream, (List<T>)r));
+        var (id, size) = (entry.Id, entry.Size);
         lock (_lock)
         {
             _memory[id] = _lru.AddFirst(entry);
@@ -402,7 +410,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
             if (entry.Level.UseDisk && !onDisk)
             {
-                entry.WriteToDisk(entry.Records);
+                WriteToDisk(entry.Id, entry.WriteTo);
             }
         }
     }
@@ -417,7 +425,9 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         }
     }
 
-    private void WriteToDisk<T>(RddBlockId id, IEnumerable<T> records)
+    private void WriteToDisk<T>(RddBlockId id, IEnumerable<T> records) => WriteToDisk(id, stream => WriteRecords(stream, records));
+
+    private void WriteToDisk(RddBlockId id, Action<Stream> write)
     {
         Directory.CreateDirectory(_directory);
         var path = DiskPath(id);
@@ -425,7 +435,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         try
         {
             using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024);
-            WriteRecords(stream, records);
+            write(stream);
         }
         catch
         {
@@ -450,6 +460,87 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         }
 
         writer.Flush();
+    }
+
+    private static IEnumerable<T> ReadSerialized<T>(RddBlockId id, byte[] bytes) =>
+        RecordBatchReader.Read<T>(new MemoryStream(bytes, writable: false), bytes.Length, id.ToString());
+
+    /// <summary>
+    /// A serialised level's block: records written as frames into memory under step-wise reservations of exactly
+    /// the bytes written. If a reservation is refused, a level with disk continues into the block's file (the frames
+    /// so far first); a memory-only one hands back what was written, read again, and the rest uncached.
+    /// </summary>
+    private IEnumerable<T> UnrollSerialized<T>(RddBlockId id, StorageLevel level, Func<IEnumerable<T>> compute, TaskContext context)
+    {
+        var buffer = new MemoryStream();
+        var writer = new RecordBatchWriter<T>(buffer);
+        var source = compute().GetEnumerator();
+        long reserved = 0;
+        var fits = true;
+        try
+        {
+            while (fits && source.MoveNext())
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                writer.Write(source.Current);
+                if (buffer.Length > reserved)
+                {
+                    var more = Math.Max(InitialUnrollBytes, (long)(buffer.Length * UnrollGrowth)) - reserved;
+                    fits = Reserve(id, more) || Reserve(id, more = buffer.Length - reserved);
+                    reserved += fits ? more : 0;
+                }
+            }
+
+            writer.Flush();
+            if (fits && (buffer.Length <= reserved || Reserve(id, buffer.Length - reserved)))
+            {
+                var bytes = buffer.ToArray();
+                ReleaseUnroll(Math.Max(0, reserved - bytes.Length));
+                reserved = 0;
+                StoreInMemory(new MemoryEntry(id, level, bytes, bytes.Length, stream => stream.Write(bytes)));
+                context.RecordStoredBlock(id);
+                return ReadSerialized<T>(id, bytes);
+            }
+
+            var written = buffer.ToArray();
+            buffer = null;
+            var held = reserved;
+            reserved = 0;
+            var release = Once(() => ReleaseUnroll(held));
+            if (level.UseDisk)
+            {
+                try
+                {
+                    WriteToDisk(id, stream =>
+                    {
+                        stream.Write(written);
+                        written = [];
+                        release();
+                        WriteRecords(stream, Drain([], source, release, context));
+                    });
+                }
+                finally
+                {
+                    release();
+                }
+
+                context.RecordStoredBlock(id);
+                return ReadFromDisk<T>(id);
+            }
+
+            context.AddTaskCompletionListener(_ => release());
+            var rest = source;
+            source = null;
+            return ReadSerialized<T>(id, written).Concat(Drain([], rest, release, context));
+        }
+        finally
+        {
+            if (source is not null)
+            {
+                ReleaseUnroll(reserved);
+                source.Dispose();
+            }
+        }
     }
 
     private static IEnumerable<T> ReadRemote<T>(RddBlockId id, Stream remote)
@@ -489,5 +580,6 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
     private string DiskPath(RddBlockId id) => Path.Combine(_directory, id.ToString());
 
-    private sealed record MemoryEntry(RddBlockId Id, StorageLevel Level, object Records, long Size, Action<object> WriteToDisk, Action<object, Stream> WriteTo);
+    /// <summary>A block in memory: its records (a <c>List&lt;T&gt;</c>, or the serialised frames of a serialised level), and how to write them as frames.</summary>
+    private sealed record MemoryEntry(RddBlockId Id, StorageLevel Level, object Records, long Size, Action<Stream> WriteTo);
 }

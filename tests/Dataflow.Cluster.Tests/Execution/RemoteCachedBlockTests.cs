@@ -39,9 +39,15 @@ public sealed class RemoteCachedBlockTests
     [Theory]
     [InlineData("MemoryOnly")]
     [InlineData("DiskOnly")]
+    [InlineData("MemoryOnlySerialized")]
     public async Task LargeCachedBlockOnAnotherExecutor_IsSpooledThroughAFileAndReadWhole(string levelName)
     {
-        var level = levelName == "DiskOnly" ? StorageLevel.DiskOnly : StorageLevel.MemoryOnly;
+        var level = levelName switch
+        {
+            "DiskOnly" => StorageLevel.DiskOnly,
+            "MemoryOnlySerialized" => StorageLevel.MemoryOnlySerialized,
+            _ => StorageLevel.MemoryOnly,
+        };
         var (ctx, recorder) = await SharedCluster.NewContextAsync(o =>
         {
             o.Scheduler.LocalityWait = TimeSpan.Zero;

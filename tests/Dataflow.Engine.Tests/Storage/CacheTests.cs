@@ -11,9 +11,11 @@ public sealed class CacheTests
     [InlineData("MemoryOnly")]
     [InlineData("MemoryAndDisk")]
     [InlineData("DiskOnly")]
+    [InlineData("MemoryOnlySerialized")]
+    [InlineData("MemoryAndDiskSerialized")]
     public async Task Persist_LaterJobsReadStoredPartitionsInsteadOfRecomputing(string levelName)
     {
-        var level = levelName switch { "MemoryOnly" => StorageLevel.MemoryOnly, "MemoryAndDisk" => StorageLevel.MemoryAndDisk, _ => StorageLevel.DiskOnly };
+        var level = Level(levelName);
         await using var ctx = new DataflowContext("local[2]");
         var computations = 0;
         var rdd = ctx.Parallelize(Enumerable.Range(0, 1000), 5).Select(x =>
@@ -115,9 +117,10 @@ public sealed class CacheTests
     [Theory]
     [InlineData("MemoryAndDisk")]
     [InlineData("DiskOnly")]
+    [InlineData("MemoryAndDiskSerialized")]
     public async Task Persist_PartitionLargerThanMemory_StreamsToDiskWithoutHoldingItWhole(string levelName)
     {
-        var level = levelName == "DiskOnly" ? StorageLevel.DiskOnly : StorageLevel.MemoryAndDisk;
+        var level = Level(levelName);
         var options = new DataflowOptions { Master = "local[1]" };
         options.Executor.Memory = ByteSize.FromMiB(1);
         await using var ctx = new DataflowContext(options);
@@ -134,20 +137,22 @@ public sealed class CacheTests
         Assert.Contains($"persisted {levelName}: 1/1 partitions stored", rdd.Explain(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task MemoryOnly_PartitionLargerThanMemory_IsReturnedUncachedAndItsMemoryReleased()
+    [Theory]
+    [InlineData("MemoryOnly")]
+    [InlineData("MemoryOnlySerialized")]
+    public async Task MemoryOnly_PartitionLargerThanMemory_IsReturnedUncachedAndItsMemoryReleased(string levelName)
     {
         var options = new DataflowOptions { Master = "local[1]" };
         options.Executor.Memory = ByteSize.FromMiB(1);
         await using var ctx = new DataflowContext(options);
         s_generated = 0;
-        var rdd = ctx.Parallelize([5_000], 1).SelectMany(n => LargeRecords(n)).Cache();
+        var rdd = ctx.Parallelize([5_000], 1).SelectMany(n => LargeRecords(n)).Persist(Level(levelName));
 
         Assert.Equal(5_000, await rdd.CountAsync(Ct));
         Assert.Equal(5_000, await rdd.CountAsync(Ct));
         Assert.Equal(10_000, s_generated);
         Assert.Equal(0, ctx.Environment.Memory.StorageUsed);
-        Assert.Contains("persisted MemoryOnly: 0/1 partitions stored", rdd.Explain(), StringComparison.Ordinal);
+        Assert.Contains($"persisted {levelName}: 0/1 partitions stored", rdd.Explain(), StringComparison.Ordinal);
 
         // A reader that stops early releases the memory of what was unrolled too.
         Assert.Equal(3, (await rdd.TakeAsync(3, Ct)).Count);
@@ -158,9 +163,10 @@ public sealed class CacheTests
     [Theory]
     [InlineData("MemoryAndDisk")]
     [InlineData("DiskOnly")]
+    [InlineData("MemoryAndDiskSerialized")]
     public async Task Persist_ComputationFailsWhileStreamingToDisk_LeavesNoBlockFile(string levelName)
     {
-        var level = levelName == "DiskOnly" ? StorageLevel.DiskOnly : StorageLevel.MemoryAndDisk;
+        var level = Level(levelName);
         var root = Path.Combine(Path.GetTempPath(), "dataflow-test-" + Guid.NewGuid().ToString("N"));
         var options = new DataflowOptions { Master = "local[1]" };
         options.Executor.Memory = ByteSize.FromMiB(1);
@@ -185,6 +191,44 @@ public sealed class CacheTests
             }
         }
     }
+
+    [Fact]
+    public async Task Serialized_HoldsItsBytesNotObjects_AndSurvivesEvictionToDisk()
+    {
+        var options = new DataflowOptions { Master = "local[1]" };
+        options.Executor.Memory = ByteSize.FromMiB(64);
+        await using var ctx = new DataflowContext(options);
+        var records = Enumerable.Range(0, 100_000).Select(i => (i, (long)i * 3, i % 7 == 0)).ToArray();
+        var objects = ctx.Parallelize(records, 1).Cache();
+        var serialized = ctx.Parallelize(records, 1).Persist(StorageLevel.MemoryAndDiskSerialized);
+
+        await objects.CountAsync(Ct);
+        var objectBytes = ctx.Environment.BlockManager.MemoryUsed;
+        await serialized.CountAsync(Ct);
+        var serializedBytes = ctx.Environment.BlockManager.MemoryUsed - objectBytes;
+        await using (var stream = ctx.Environment.BlockManager.OpenSerialized(new RddBlockId(serialized.Id, 0)))
+        {
+            Assert.Equal(stream!.Length, serializedBytes);
+        }
+
+        Assert.True(serializedBytes * 2 < objectBytes, $"serialised {serializedBytes} bytes vs objects {objectBytes}");
+        Assert.Equal(records, await serialized.ToArrayAsync(Ct));
+
+        // Execution takes the memory back: the serialised block goes to disk and is still read, not recomputed.
+        ctx.Environment.BlockManager.EvictBlocksToFreeSpace(long.MaxValue);
+        Assert.Equal(0, ctx.Environment.BlockManager.MemoryUsed);
+        Assert.Equal(records, await serialized.ToArrayAsync(Ct));
+        Assert.Contains("persisted MemoryAndDiskSerialized: 1/1 partitions stored", serialized.Explain(), StringComparison.Ordinal);
+    }
+
+    private static StorageLevel Level(string name) => name switch
+    {
+        "MemoryOnly" => StorageLevel.MemoryOnly,
+        "MemoryAndDisk" => StorageLevel.MemoryAndDisk,
+        "DiskOnly" => StorageLevel.DiskOnly,
+        "MemoryOnlySerialized" => StorageLevel.MemoryOnlySerialized,
+        _ => StorageLevel.MemoryAndDiskSerialized,
+    };
 
     private static IEnumerable<string> LargeRecords(int count)
     {
