@@ -247,13 +247,34 @@ internal sealed partial class ExternalSorter<TKey, TItem>
         }
 
         entries.AsSpan().Sort(new PrefixEntryComparer(records, ordering));
-        var sorted = new List<(int Partition, TKey Key, TItem Value)>(span.Length);
-        foreach (var entry in entries)
+
+        // Position i takes the record at entries[i].Index: apply the permutation in place, cycle by cycle, marking
+        // placed positions with index -1, so no second buffer of records is needed.
+        for (var i = 0; i < entries.Length; i++)
         {
-            sorted.Add(span[entry.Index]);
+            if (entries[i].Index < 0)
+            {
+                continue;
+            }
+
+            var first = span[i];
+            var j = i;
+            while (true)
+            {
+                var from = entries[j].Index;
+                entries[j] = entries[j] with { Index = -1 };
+                if (from == i)
+                {
+                    span[j] = first;
+                    break;
+                }
+
+                span[j] = span[from];
+                j = from;
+            }
         }
 
-        return sorted;
+        return records;
     }
 
     private readonly record struct PrefixEntry(int Partition, ulong Prefix, int Index);
