@@ -31,15 +31,21 @@ internal static class Chunks
         try
         {
             long written = 0;
-            long total;
+            long total = -1;
             do
             {
                 var chunk = await read(written, ClusterLimits.ChunkBytes).ConfigureAwait(false);
+                if (total >= 0 && chunk.TotalLength != total)
+                {
+                    // The whole changed or went away on the sender (a block evicted or unpersisted mid-read).
+                    throw new IOException($"The sender's data changed from {total} to {chunk.TotalLength} bytes after {written} bytes were read.");
+                }
+
                 total = chunk.TotalLength;
                 output ??= open(total);
                 await output.WriteAsync(chunk.Bytes).ConfigureAwait(false);
                 written += chunk.Bytes.Length;
-                if (chunk.Bytes.Length == 0 && written < total)
+                if ((chunk.Bytes.Length == 0 && written < total) || written > total)
                 {
                     throw new IOException($"The sender stopped at {written} of {total} bytes.");
                 }
