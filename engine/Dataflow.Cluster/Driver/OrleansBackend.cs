@@ -105,8 +105,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
                 break;
             }
 
-            // Every worker found runs another build: waiting would not change that.
-            if (!backend._incompatible.IsEmpty || DateTime.UtcNow > deadline)
+            // Workers were found, all of another build (none failed set-up for another reason): waiting would not
+            // change that.
+            if ((!backend._incompatible.IsEmpty && backend._lastSetUpFailure is null) || DateTime.UtcNow > deadline)
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
                 throw new ClusterUnavailableException(backend._incompatible.IsEmpty

@@ -22,11 +22,12 @@ internal sealed class BroadcastPieces(string directory, string executorId, strin
         var whole = new byte[manifest.TotalLength];
         var order = Enumerable.Range(0, manifest.Checksums.Length).ToArray();
         Random.Shared.Shuffle(order);
+        var failedPeers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < order.Length; i++)
         {
             var piece = order[i];
             var holders = i == 0 ? manifest.Holders[piece] : await driver.BroadcastPieceHolders(id, piece).ConfigureAwait(false);
-            var bytes = await ReadFromPeersAsync(id, piece, holders, manifest.Checksums[piece]).ConfigureAwait(false);
+            var bytes = await ReadFromPeersAsync(id, piece, holders, manifest.Checksums[piece], failedPeers).ConfigureAwait(false);
             if (bytes is null)
             {
                 bytes = await driver.ReadBroadcastPiece(id, piece).ConfigureAwait(false);
@@ -36,9 +37,11 @@ internal sealed class BroadcastPieces(string directory, string executorId, strin
                 }
             }
 
-            Store(id, piece, bytes);
             bytes.CopyTo(whole, (long)piece * manifest.PieceBytes);
-            await driver.AddBroadcastPieceHolder(id, piece, executorId).ConfigureAwait(false);
+            if (TryStore(id, piece, bytes))
+            {
+                await driver.AddBroadcastPieceHolder(id, piece, executorId).ConfigureAwait(false);
+            }
         }
 
         return whole;
@@ -67,36 +70,57 @@ internal sealed class BroadcastPieces(string directory, string executorId, strin
         }
     }
 
-    private async Task<byte[]?> ReadFromPeersAsync(long id, int piece, string[] holders, ulong checksum)
+    /// <summary>The piece from a random holder that answers with the right bytes; a holder that fails is not asked again during this fetch.</summary>
+    private async Task<byte[]?> ReadFromPeersAsync(long id, int piece, string[] holders, ulong checksum, HashSet<string> failedPeers)
     {
-        var peers = holders.Where(h => h != executorId).ToArray();
+        var peers = holders.Where(h => h != executorId && !failedPeers.Contains(h)).ToArray();
         Random.Shared.Shuffle(peers);
         foreach (var peer in peers)
         {
             try
             {
                 var bytes = await grains.GetGrain<IBlockServiceGrain>(peer).ReadBroadcastPiece(appId, id, piece).WaitAsync(s_peerTimeout).ConfigureAwait(false);
-                if (bytes.Length > 0 && XxHash64.HashToUInt64(bytes) == checksum)
+                if (bytes.Length == 0)
+                {
+                    // Dropped there (unpersisted): that holder has none of this broadcast's pieces any more.
+                    failedPeers.Add(peer);
+                }
+                else if (XxHash64.HashToUInt64(bytes) == checksum)
                 {
                     return bytes;
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Gone, unreachable or dropped there: try another holder, then the driver.
+                // Gone, unreachable or too slow: try another holder, then the driver.
+                failedPeers.Add(peer);
             }
         }
 
         return null;
     }
 
-    private void Store(long id, int piece, byte[] bytes)
+    /// <summary>Keeps a piece to serve; a piece that cannot be written (disk full) is simply not offered to others.</summary>
+    private bool TryStore(long id, int piece, byte[] bytes)
     {
-        Directory.CreateDirectory(BroadcastDirectory(id));
         var path = PiecePath(id, piece);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(BroadcastDirectory(id));
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        catch (IOException)
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
+            return false;
+        }
     }
 
     // Ids are numbers from the wire, formatted here: no path is taken from a message.

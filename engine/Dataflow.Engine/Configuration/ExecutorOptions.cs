@@ -25,7 +25,7 @@ public sealed class ExecutorOptions
 
     /// <summary>
     /// On a cluster, a cached block read from another executor is held in memory up to this size; a larger one is
-    /// spooled to a local file and streamed from there. Default 64m.
+    /// spooled to a local file and streamed from there. Default 64m; at most 1g.
     /// </summary>
     /// <remarks>Spark: spark.network.maxRemoteBlockSizeFetchToMem</remarks>
     [OptionDescription("Remote cached blocks larger than this are spooled to a local file, not held in memory.")]

@@ -13,5 +13,11 @@ internal sealed class ExecutorOptionsValidator : OptionsValidator<ExecutorOption
         {
             failures.Add(Failure(prefix, nameof(options.Cores), "must be ≥ 0 (0 means from the master)", options.Cores));
         }
+
+        // An in-memory fetch is one array.
+        if (options.FetchToMemoryLimit.Bytes < 0 || options.FetchToMemoryLimit.Bytes > ByteSize.FromGiB(1).Bytes)
+        {
+            failures.Add(Failure(prefix, nameof(options.FetchToMemoryLimit), "must be between 0 and 1g", options.FetchToMemoryLimit));
+        }
     }
 }

@@ -19,9 +19,9 @@ public static partial class Rdd
                 $"RDD {source.Id} ({source.CallSite}) is already persisted as {source.StorageLevel}; call UnpersistAsync before persisting it as {level}.");
         }
 
-        // Checked for every level: serialised levels and disk write the records, and on a cluster an executor reads
-        // a block another one holds in its serialised form.
-        if (!level.IsNone)
+        // Serialised levels and disk write the records; on a cluster an executor also reads a block another one
+        // holds in its serialised form. Objects cached in local mode are never serialised.
+        if (level.UseDisk || level.Serialized || (!level.IsNone && !source.Context.Master.IsLocal))
         {
             Serialization.RecordTypeCheck.Ensure(typeof(T), source.CallSite, $"are persisted as {level}");
         }

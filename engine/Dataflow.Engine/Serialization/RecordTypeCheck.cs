@@ -96,7 +96,13 @@ internal static class RecordTypeCheck
 
         foreach (var (name, memberType, _) in members)
         {
-            if ((memberType.IsInterface || memberType.IsAbstract) && memberType.Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
+            if (memberType == typeof(object))
+            {
+                return $"its member '{name}' is typed object: its value would come back as plain MessagePack data (numbers, strings, dictionaries), not as the type it had.";
+            }
+
+            if ((memberType.IsInterface || memberType.IsAbstract) && memberType.Namespace?.StartsWith("System", StringComparison.Ordinal) != true
+                && !memberType.IsDefined(typeof(MessagePack.UnionAttribute)) && !DataflowSerializer.HasUserFormatter(memberType))
             {
                 return $"its member '{name}' is of {(memberType.IsInterface ? "interface" : "abstract")} type {TypeNames.Display(memberType)}, which cannot be created when read back.";
             }
@@ -106,13 +112,21 @@ internal static class RecordTypeCheck
         {
             foreach (var field in declaring.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             {
-                if (field.IsDefined(typeof(NonSerializedAttribute)) || field.IsDefined(typeof(MessagePack.IgnoreMemberAttribute)))
+                // Events hold handlers, not data.
+                if (field.IsDefined(typeof(NonSerializedAttribute)) || field.IsDefined(typeof(MessagePack.IgnoreMemberAttribute))
+                    || typeof(Delegate).IsAssignableFrom(field.FieldType))
                 {
                     continue;
                 }
 
-                // An auto-property's or anonymous type's field stands for its property.
+                // An auto-property's or anonymous type's field stands for its property ([IgnoreMember] on it: derived).
                 var property = field.Name.StartsWith('<') ? field.Name[1..field.Name.IndexOf('>')] : null;
+                if (property is not null && declaring.GetProperty(property, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                    ?.IsDefined(typeof(MessagePack.IgnoreMemberAttribute)) == true)
+                {
+                    continue;
+                }
+
                 var name = property ?? (field.IsPublic ? field.Name : field.Name.TrimStart('_').Replace("m_", "", StringComparison.Ordinal));
                 if (Restored(name))
                 {
@@ -121,7 +135,7 @@ internal static class RecordTypeCheck
 
                 return property is not null
                     ? members.Any(m => m.Name == property)
-                        ? $"its property '{property}' has no setter and no constructor parameter of that name, so it would be empty when read back."
+                        ? $"its property '{property}' has no setter and no constructor parameter of that name, so it would be empty when read back (mark it [IgnoreMember] if it is derived from the others)."
                         : $"its non-public property '{property}' holds data that is not serialised."
                     : field.IsPublic
                         ? $"its read-only field '{field.Name}' has no constructor parameter of that name, so it would be empty when read back."

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dataflow.Execution;
 using Dataflow.Serialization;
 
@@ -18,6 +19,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
     private const long InitialUnrollBytes = 1024 * 1024;
     private const double UnrollGrowth = 1.5;
     private const int ListSlot = 8;
+    private const long MaxSerializedBlockBytes = 1L << 30;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<RddBlockId, LinkedListNode<MemoryEntry>> _memory = [];
@@ -78,7 +80,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             if (!level.UseMemory)
             {
                 // Disk only: records stream from the computation to the file, never all in memory.
-                WriteToDisk(id, Cancellable(compute(), context));
+                WriteToDisk(id, InterruptibleEnumerable.Wrap(compute(), context.CancellationToken));
                 context.RecordStoredBlock(id);
                 return ReadFromDisk<T>(id);
             }
@@ -250,23 +252,31 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 }
             }
 
+            var release = HoldUntilReleased(ref reserved);
             if (level.UseDisk)
             {
-                var released = reserved;
-                reserved = 0;
-                WriteToDisk(id, Drain(records, source, Once(() => ReleaseUnroll(released)), context));
+                try
+                {
+                    WriteToDisk(id, Drain(records, source, release, context));
+                }
+                finally
+                {
+                    release();
+                }
+
                 context.RecordStoredBlock(id);
                 return ReadFromDisk<T>(id);
             }
 
             // Memory only and too big: hand the records over uncached, holding the unroll memory until they are read
             // (or the task ends, if they never are).
-            var held = reserved;
-            reserved = 0;
             var rest = source;
             source = null;
-            var release = Once(() => ReleaseUnroll(held));
-            context.AddTaskCompletionListener(_ => release());
+            context.AddTaskCompletionListener(_ =>
+            {
+                release();
+                rest.Dispose();
+            });
             return Drain(records, rest, release, context);
         }
         finally
@@ -305,6 +315,26 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
         }
     }
 
+    /// <summary>Takes over <paramref name="reserved"/> (leaving 0) as an idempotent action that releases it.</summary>
+    private Action HoldUntilReleased(ref long reserved)
+    {
+        var held = reserved;
+        reserved = 0;
+        return Once(() => ReleaseUnroll(held));
+    }
+
+    /// <summary>Reads serialised records once, dropping the bytes and releasing their memory as soon as they are read.</summary>
+    private static IEnumerable<T> ReadOnce<T>(RddBlockId id, StrongBox<byte[]?> bytes, Action release)
+    {
+        foreach (var record in ReadSerialized<T>(id, bytes.Value ?? []))
+        {
+            yield return record;
+        }
+
+        bytes.Value = null;
+        release();
+    }
+
     private static Action Once(Action action)
     {
         var done = 0;
@@ -315,15 +345,6 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 action();
             }
         };
-    }
-
-    private static IEnumerable<T> Cancellable<T>(IEnumerable<T> records, TaskContext context)
-    {
-        foreach (var record in records)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            yield return record;
-        }
     }
 
     /// <summary>Reserves storage memory for block <paramref name="id"/>, evicting least-recently-used blocks of other RDDs as needed.</summary>
@@ -431,7 +452,8 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
     {
         Directory.CreateDirectory(_directory);
         var path = DiskPath(id);
-        var temp = path + ".tmp";
+        // Unique per writer: an evicted block being spilled and the same block recomputed to disk may overlap.
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
             using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024);
@@ -483,7 +505,12 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 writer.Write(source.Current);
-                if (buffer.Length > reserved)
+                if (buffer.Length >= MaxSerializedBlockBytes)
+                {
+                    // A memory stream stops at 2 GiB: a block this big goes to disk (or stays uncached).
+                    fits = false;
+                }
+                else if (buffer.Length > reserved)
                 {
                     var more = Math.Max(InitialUnrollBytes, (long)(buffer.Length * UnrollGrowth)) - reserved;
                     fits = Reserve(id, more) || Reserve(id, more = buffer.Length - reserved);
@@ -502,19 +529,17 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 return ReadSerialized<T>(id, bytes);
             }
 
-            var written = buffer.ToArray();
+            var written = new StrongBox<byte[]?>(buffer.ToArray());
             buffer = null;
-            var held = reserved;
-            reserved = 0;
-            var release = Once(() => ReleaseUnroll(held));
+            var release = HoldUntilReleased(ref reserved);
             if (level.UseDisk)
             {
                 try
                 {
                     WriteToDisk(id, stream =>
                     {
-                        stream.Write(written);
-                        written = [];
+                        stream.Write(written.Value);
+                        written.Value = null;
                         release();
                         WriteRecords(stream, Drain([], source, release, context));
                     });
@@ -528,18 +553,20 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 return ReadFromDisk<T>(id);
             }
 
-            context.AddTaskCompletionListener(_ => release());
             var rest = source;
             source = null;
-            return ReadSerialized<T>(id, written).Concat(Drain([], rest, release, context));
+            context.AddTaskCompletionListener(_ =>
+            {
+                written.Value = null;
+                release();
+                rest.Dispose();
+            });
+            return ReadOnce<T>(id, written, release).Concat(Drain([], rest, release, context));
         }
         finally
         {
-            if (source is not null)
-            {
-                ReleaseUnroll(reserved);
-                source.Dispose();
-            }
+            ReleaseUnroll(reserved);
+            source?.Dispose();
         }
     }
 

@@ -238,6 +238,15 @@ public sealed class DataflowConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_FetchToMemoryLimitOverOneArray_IsRejected()
+    {
+        var error = Assert.Throws<DataflowConfigurationException>(() =>
+            DataflowConfiguration.Load([new("Dataflow:Executor:FetchToMemoryLimit", "2g")], environment: new Hashtable()));
+
+        Assert.Equal("Dataflow:Executor:FetchToMemoryLimit must be between 0 and 1g, got 2g", error.Message);
+    }
+
+    [Fact]
     public void Load_CodeSetsInvalidValue_IsValidatedToo() =>
         Assert.Throws<DataflowConfigurationException>(() =>
             DataflowConfiguration.Load([], environment: new Hashtable(), code: o => o.Scheduler = null!));

@@ -32,6 +32,31 @@ public sealed class RecordDataLossTests : IAsyncLifetime
         AssertRefused(new WithInterfaceMember { Shape = new Square() }, "WithInterfaceMember", "interface type");
 
     [Fact]
+    public void MemberTypedObject_IsRefused() =>
+        AssertRefused(new WithObjectMember { Value = new Square() }, "WithObjectMember", "typed object");
+
+    [Fact]
+    public async Task EventsAndIgnoredDerivedProperties_AreAccepted()
+    {
+        var values = Enumerable.Range(0, 10).Select(i => (i % 2, new Observable { Count = i })).ToArray();
+
+        var grouped = await _ctx.Parallelize(values, 2).GroupByKey(2).ToListAsync(Ct);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{i}/-1").Order(StringComparer.Ordinal), grouped.SelectMany(g => g.Value).Select(o => $"{o.Count}/{o.Fixed}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void LocalMemoryOnlyCache_NeverSerialises_SoOnlyDiskLevelsAreChecked()
+    {
+        var rdd = _ctx.Parallelize([new WithPrivateField(1)], 1);
+
+        rdd.Cache();
+        var error = Assert.Throws<ArgumentException>(() => _ctx.Parallelize([new WithPrivateField(1)], 1).Persist(Dataflow.Storage.StorageLevel.MemoryAndDisk));
+
+        Assert.Contains("_secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InsideAList_IsRefusedToo()
     {
         var rdd = _ctx.Parallelize([1, 2], 2).Select(i => (i, new List<WithPrivateField> { new(i) }));
@@ -83,6 +108,24 @@ public sealed class RecordDataLossTests : IAsyncLifetime
     public sealed class WithUnsetProperty
     {
         public List<int> Items { get; } = [1, 2, 3];
+    }
+
+    public sealed class WithObjectMember
+    {
+        public object? Value { get; set; }
+    }
+
+    /// <summary>An event (handlers, not data) and a constant property marked [IgnoreMember].</summary>
+    public sealed class Observable
+    {
+        public event EventHandler? Changed;
+
+        public int Count { get; set; }
+
+        [MessagePack.IgnoreMember]
+        public int Fixed { get; } = -1;
+
+        public void Touch() => Changed?.Invoke(this, EventArgs.Empty);
     }
 
     public interface IShape
