@@ -43,6 +43,11 @@ internal static class RecordTypeCheck
         }
 
         IEnumerable<Type> parts = type.IsArray ? [type.GetElementType()!] : type.IsGenericType ? type.GetGenericArguments() : [];
+        if (!ByPublicMembers(formatter) && OwnMembersOfACollection(type) is { } member)
+        {
+            return $"{TypeNames.Display(type)}: it is written as a collection of its items, so its own member '{member}' would be lost.";
+        }
+
         if (ByPublicMembers(formatter))
         {
             if (LostData(type) is { } lost)
@@ -63,6 +68,17 @@ internal static class RecordTypeCheck
 
         return null;
     }
+
+    // A user's class deriving from a collection (class Bag : List<int> { public string Name ... }) is written by the
+    // collection formatter: items only.
+    private static string? OwnMembersOfACollection(Type type) =>
+        type.IsArray || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true || !typeof(System.Collections.IEnumerable).IsAssignableFrom(type)
+            || type.IsDefined(typeof(MessagePack.MessagePackObjectAttribute)) || type.IsDefined(typeof(MessagePack.MessagePackFormatterAttribute)) || DataflowSerializer.HasUserFormatter(type)
+            ? null
+            : type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .FirstOrDefault(f => !typeof(Delegate).IsAssignableFrom(f.FieldType) && !f.IsDefined(typeof(NonSerializedAttribute)))?.Name is { } field
+                ? field.StartsWith('<') ? field[1..field.IndexOf('>')] : field
+                : null;
 
     // The contract-less resolver writes a type's public fields and readable public properties, and reads them back
     // through a constructor whose parameters match them by name, or through setters. Data anywhere else is dropped

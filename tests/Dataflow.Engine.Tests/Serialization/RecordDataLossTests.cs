@@ -57,6 +57,18 @@ public sealed class RecordDataLossTests : IAsyncLifetime
     }
 
     [Fact]
+    public void CollectionSubclassWithItsOwnMembers_IsRefused() =>
+        AssertRefused(new Bag { Name = "b" }, "Bag", "own member 'Name'");
+
+    [Fact]
+    public async Task EngineGrouping_WrittenByItsMembers_IsAccepted()
+    {
+        var groups = await _ctx.Parallelize([new Grouping<string, int>("k", [1, 2])], 1).Select(g => (1, g)).GroupByKey(2).ToListAsync(Ct);
+
+        Assert.Equal("k: [1, 2]", groups.Single().Value.Single().ToString());
+    }
+
+    [Fact]
     public void InsideAList_IsRefusedToo()
     {
         var rdd = _ctx.Parallelize([1, 2], 2).Select(i => (i, new List<WithPrivateField> { new(i) }));
@@ -108,6 +120,11 @@ public sealed class RecordDataLossTests : IAsyncLifetime
     public sealed class WithUnsetProperty
     {
         public List<int> Items { get; } = [1, 2, 3];
+    }
+
+    public sealed class Bag : List<int>
+    {
+        public string Name { get; set; } = "";
     }
 
     public sealed class WithObjectMember
