@@ -324,15 +324,30 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
     }
 
     /// <summary>Reads serialised records once, dropping the bytes and releasing their memory as soon as they are read.</summary>
-    private static IEnumerable<T> ReadOnce<T>(RddBlockId id, StrongBox<byte[]?> bytes, Action release)
+    private static IEnumerable<T> ReadOnce<T>(RddBlockId id, StrongBox<MemoryStream?> frames, Action release)
     {
-        foreach (var record in ReadSerialized<T>(id, bytes.Value ?? []))
+        if (frames.Value is { } written)
         {
-            yield return record;
+            var view = new MemoryStream(written.GetBuffer(), 0, (int)written.Length, writable: false);
+            foreach (var record in RecordBatchReader.Read<T>(view, view.Length, id.ToString()))
+            {
+                yield return record;
+            }
         }
 
-        bytes.Value = null;
+        Free(frames);
         release();
+    }
+
+    /// <summary>Lets the garbage collector have a buffer's array (the stream object may still be referenced).</summary>
+    private static void Free(StrongBox<MemoryStream?> frames)
+    {
+        if (frames.Value is { } stream)
+        {
+            stream.SetLength(0);
+            stream.Capacity = 0;
+            frames.Value = null;
+        }
     }
 
     private static Action Once(Action action)
@@ -529,8 +544,8 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 return ReadSerialized<T>(id, bytes);
             }
 
-            var written = new StrongBox<byte[]?>(buffer.ToArray());
-            buffer = null;
+            // The frames written so far, not copied: the stream itself is emptied once they are passed on.
+            var written = new StrongBox<MemoryStream?>(buffer);
             var release = HoldUntilReleased(ref reserved);
             if (level.UseDisk)
             {
@@ -538,8 +553,8 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
                 {
                     WriteToDisk(id, stream =>
                     {
-                        stream.Write(written.Value);
-                        written.Value = null;
+                        stream.Write(written.Value!.GetBuffer(), 0, (int)written.Value.Length);
+                        Free(written);
                         release();
                         WriteRecords(stream, Drain([], source, release, context));
                     });
@@ -557,7 +572,7 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
             source = null;
             context.AddTaskCompletionListener(_ =>
             {
-                written.Value = null;
+                Free(written);
                 release();
                 rest.Dispose();
             });
