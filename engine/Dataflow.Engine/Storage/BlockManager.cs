@@ -446,7 +446,15 @@ internal sealed class BlockManager : IStorageEvictor, IDisposable
 
             if (entry.Level.UseDisk && !onDisk)
             {
-                WriteToDisk(entry.Id, entry.WriteTo);
+                try
+                {
+                    WriteToDisk(entry.Id, entry.WriteTo);
+                }
+                catch (IOException)
+                {
+                    // Disk full or gone: the evicted block is dropped like a memory-only one and recomputed from its
+                    // lineage when needed; the task that asked for the memory is not the one to fail.
+                }
             }
         }
     }
