@@ -221,6 +221,23 @@ public sealed class CacheTests
         Assert.Contains("persisted MemoryAndDiskSerialized: 1/1 partitions stored", serialized.Explain(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EvictedBlockThatCannotBeWrittenToDisk_IsDroppedAndRecomputed()
+    {
+        await using var ctx = new DataflowContext("local[1]");
+        var computed = ctx.LongAccumulator("computed");
+        var cached = ctx.Parallelize(Enumerable.Range(0, 1_000).ToArray(), 1).Select(x => { computed.Add(1); return x * 2; }).Persist(StorageLevel.MemoryAndDisk);
+        Assert.Equal(1_000, await cached.CountAsync(Ct));
+        // A file where the block directory should be: every disk write fails.
+        await File.WriteAllTextAsync(Path.Combine(ctx.WorkDirectory, "blocks"), "in the way", Ct);
+
+        ctx.Environment.BlockManager.EvictBlocksToFreeSpace(long.MaxValue);
+
+        Assert.Equal(0, ctx.Environment.BlockManager.MemoryUsed);
+        Assert.Equal(Enumerable.Range(0, 1_000).Sum(x => x * 2L), await cached.Select(x => (long)x).SumAsync(Ct));
+        Assert.Equal(2_000, computed.Value);
+    }
+
     private static StorageLevel Level(string name) => name switch
     {
         "MemoryOnly" => StorageLevel.MemoryOnly,
