@@ -173,48 +173,50 @@ internal sealed class WorkerApplication : IDisposable
     }
 
     /// <summary>
-    /// A chunk of a cached block this worker holds: read from its file when it is on disk; serialised once when it is
-    /// in memory, the bytes kept while readers come back for more chunks (dropped after a minute without one).
-    /// An empty chunk of length 0 when the block is not (any more) here.
+    /// A chunk of a cached block this worker holds: read from its file when on disk, or from its bytes when kept
+    /// serialised. A block held as objects is serialised once into a file of its own that the following chunks are
+    /// read from (deleted after the last chunk, on unpersist, or after a minute without a read), so serving it holds no
+    /// copy in memory. An empty chunk of length 0 when the block is not (any more) here.
     /// </summary>
     public DataChunk ReadCachedBlock(RddBlockId block, long offset, int count)
     {
         var now = System.Environment.TickCount64;
         foreach (var (idle, _) in _servedBlocks.Where(s => now - s.Value.LastRead > ServedBlockIdleMs))
         {
-            _servedBlocks.TryRemove(idle, out _);
+            DropServed(idle);
         }
 
-        if (offset == 0 || !_servedBlocks.TryGetValue(block, out var served))
+        if (offset > 0 && _servedBlocks.TryGetValue(block, out var served))
         {
-            using var stream = Environment.BlockManager.OpenSerialized(block);
-            if (stream is null)
+            return ServeFromFile(block, served, offset, count);
+        }
+
+        using var stream = Environment.BlockManager.OpenSerialized(block);
+        if (stream is null)
+        {
+            return new DataChunk([], 0);
+        }
+
+        if (stream is MemoryStream { CanWrite: true } fresh && fresh.Length > Math.Min(count, ClusterLimits.ChunkBytes))
+        {
+            var directory = Path.Combine(_directory, "served");
+            System.IO.Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, $"{block}-{Guid.NewGuid():N}");
+            using (var file = File.Create(path))
             {
-                return new DataChunk([], 0);
+                fresh.CopyTo(file);
             }
 
-            if (stream is FileStream file)
+            served = new ServedBlock(path, fresh.Length);
+            _servedBlocks.AddOrUpdate(block, served, (_, replaced) =>
             {
-                var bytes = new byte[(int)Math.Clamp(file.Length - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes))];
-                file.Position = offset;
-                file.ReadExactly(bytes);
-                return new DataChunk(bytes, file.Length);
-            }
-
-            served = new ServedBlock(((MemoryStream)stream).ToArray());
+                File.Delete(replaced.Path);
+                return served;
+            });
+            return ServeFromFile(block, served, offset, count);
         }
 
-        var chunk = Chunks.Slice(served.Bytes, offset, count);
-        if (offset + chunk.Bytes.Length >= served.Bytes.LongLength)
-        {
-            _servedBlocks.TryRemove(block, out _);
-        }
-        else
-        {
-            _servedBlocks[block] = served with { LastRead = now };
-        }
-
-        return chunk;
+        return ReadChunk(stream, offset, count);
     }
 
     /// <summary>Drops a persisted RDD's blocks here, and any serialised copies being served.</summary>
@@ -223,7 +225,48 @@ internal sealed class WorkerApplication : IDisposable
         Environment.BlockManager.RemoveRdd(rddId);
         foreach (var block in _servedBlocks.Keys.Where(b => b.RddId == rddId))
         {
-            _servedBlocks.TryRemove(block, out _);
+            DropServed(block);
+        }
+    }
+
+    private DataChunk ServeFromFile(RddBlockId block, ServedBlock served, long offset, int count)
+    {
+        DataChunk chunk;
+        try
+        {
+            using var file = new FileStream(served.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1);
+            chunk = ReadChunk(file, offset, count);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new DataChunk([], 0); // dropped meanwhile: the reader tries elsewhere
+        }
+
+        if (offset + chunk.Bytes.Length >= served.Length)
+        {
+            DropServed(block);
+        }
+        else
+        {
+            served.LastRead = System.Environment.TickCount64;
+        }
+
+        return chunk;
+    }
+
+    private static DataChunk ReadChunk(Stream stream, long offset, int count)
+    {
+        var bytes = new byte[(int)Math.Clamp(stream.Length - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes))];
+        stream.Position = offset;
+        stream.ReadExactly(bytes);
+        return new DataChunk(bytes, stream.Length);
+    }
+
+    private void DropServed(RddBlockId block)
+    {
+        if (_servedBlocks.TryRemove(block, out var served))
+        {
+            File.Delete(served.Path);
         }
     }
 
@@ -296,9 +339,13 @@ internal sealed class WorkerApplication : IDisposable
         }
     }
 
-    /// <summary>A block held in memory, serialised for readers fetching it chunk by chunk.</summary>
-    private sealed record ServedBlock(byte[] Bytes)
+    /// <summary>A block held as objects, serialised into a file for readers fetching it chunk by chunk.</summary>
+    private sealed class ServedBlock(string path, long length)
     {
-        public long LastRead { get; init; } = System.Environment.TickCount64;
+        public string Path { get; } = path;
+
+        public long Length { get; } = length;
+
+        public long LastRead { get; set; } = System.Environment.TickCount64;
     }
 }

@@ -86,5 +86,9 @@ public sealed class RemoteCachedBlockTests
         var spooled = cluster.Cluster.Silos.Cast<InProcessSiloHandle>()
             .Sum(s => s.SiloHost.Services.GetRequiredService<WorkerExecutor>().Application(appId).SpooledFetches);
         Assert.Equal(away, spooled);
+
+        // Holders serialised object blocks into files to serve them, and removed each after its last chunk.
+        Assert.DoesNotContain(Directory.EnumerateFiles(cluster.Root, "*", SearchOption.AllDirectories),
+            f => f.Contains(Path.Combine("apps", appId, "served"), StringComparison.Ordinal));
     }
 }
