@@ -39,10 +39,7 @@ internal sealed partial class BlockManager
                 records.Add(record);
                 if (tracker.Update(record) && tracker.Estimate(records.Count) is var estimate && estimate > reserved)
                 {
-                    // Room to grow if the pool has it, else just what the records hold now.
-                    var more = Math.Max(InitialUnrollBytes, (long)(estimate * UnrollGrowth)) - reserved;
-                    fits = Reserve(id, more) || Reserve(id, more = estimate - reserved);
-                    reserved += fits ? more : 0;
+                    fits = Grow(id, estimate, ref reserved);
                 }
             }
 
@@ -112,6 +109,22 @@ internal sealed partial class BlockManager
             release();
             rest.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Raises an unrolling block's reservation to cover <paramref name="needed"/> bytes: room to grow (1.5 times, at
+    /// least 1 MiB) if the pool has it, else exactly what is needed; false when not even that can be had.
+    /// </summary>
+    private bool Grow(RddBlockId id, long needed, ref long reserved)
+    {
+        var more = Math.Max(InitialUnrollBytes, (long)(needed * UnrollGrowth)) - reserved;
+        if (!Reserve(id, more) && !Reserve(id, more = needed - reserved))
+        {
+            return false;
+        }
+
+        reserved += more;
+        return true;
     }
 
     /// <summary>
@@ -245,9 +258,7 @@ internal sealed partial class BlockManager
                 }
                 else if (buffer.Length > reserved)
                 {
-                    var more = Math.Max(InitialUnrollBytes, (long)(buffer.Length * UnrollGrowth)) - reserved;
-                    fits = Reserve(id, more) || Reserve(id, more = buffer.Length - reserved);
-                    reserved += fits ? more : 0;
+                    fits = Grow(id, buffer.Length, ref reserved);
                 }
             }
 
