@@ -1,5 +1,5 @@
 using System.Reflection;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Wire;
 
 namespace Dataflow.Cluster;
 

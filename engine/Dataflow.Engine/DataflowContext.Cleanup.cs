@@ -20,7 +20,7 @@ public sealed partial class DataflowContext
     {
         _environment.BlockManager.RemoveRdd(rddId);
         BlockLocations.RemoveRdd(rddId);
-        (_backend as Scheduling.IExecutorCleanup)?.RemoveRdd(rddId);
+        (_backend as Scheduling.Backends.IExecutorCleanup)?.RemoveRdd(rddId);
     }
 
     /// <summary>Deletes one shuffle's files and forgets its outputs.</summary>
@@ -28,6 +28,6 @@ public sealed partial class DataflowContext
     {
         MapOutputs.ClearOutputs(shuffleId);
         _environment.ShuffleManager.RemoveShuffle(shuffleId);
-        (_backend as Scheduling.IExecutorCleanup)?.RemoveShuffle(shuffleId);
+        (_backend as Scheduling.Backends.IExecutorCleanup)?.RemoveShuffle(shuffleId);
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Dataflow.Shared;
+using Dataflow.Accumulators;
+using Dataflow.Broadcasting;
 
 namespace Dataflow;
 
@@ -11,11 +12,11 @@ public sealed partial class DataflowContext
 
     internal AccumulatorRegistry Accumulators { get; } = new();
 
-    /// <summary>Creates and registers a <see cref="Shared.LongAccumulator"/>.</summary>
+    /// <summary>Creates and registers a <see cref="Dataflow.Accumulators.LongAccumulator"/>.</summary>
     /// <remarks>Spark: longAccumulator</remarks>
     public LongAccumulator LongAccumulator(string? name = null) => Accumulators.Register(new LongAccumulator(), name);
 
-    /// <summary>Creates and registers a <see cref="Shared.DoubleAccumulator"/>.</summary>
+    /// <summary>Creates and registers a <see cref="Dataflow.Accumulators.DoubleAccumulator"/>.</summary>
     /// <remarks>Spark: doubleAccumulator</remarks>
     public DoubleAccumulator DoubleAccumulator(string? name = null) => Accumulators.Register(new DoubleAccumulator(), name);
 
@@ -52,7 +53,7 @@ public sealed partial class DataflowContext
         }
 
         Environment.Broadcasts.Remove(id);
-        return (_backend as Scheduling.IExecutorCleanup)?.RemoveBroadcastAsync(id, destroyed) ?? Task.CompletedTask;
+        return (_backend as Scheduling.Backends.IExecutorCleanup)?.RemoveBroadcastAsync(id, destroyed) ?? Task.CompletedTask;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Dataflow.Configuration;
 using Dataflow.Execution;
 using Dataflow.Rdds;
 using Dataflow.Scheduling;
+using Dataflow.Scheduling.Backends;
 using Dataflow.Shuffle;
 using Dataflow.Storage;
 using Microsoft.Extensions.Logging;
@@ -177,7 +178,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
         }
 
         // The function runs in the tasks: it must be able to travel to workers (checked in local mode too).
-        Serialization.ClosureChecker.Shared.Check(func, callSite);
+        Serialization.Closures.ClosureChecker.Shared.Check(func, callSite);
         return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
     }
 

@@ -1,4 +1,4 @@
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 using MessagePack;
 
 namespace Dataflow;

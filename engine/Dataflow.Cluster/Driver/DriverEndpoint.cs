@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
 using Dataflow.Cluster.Grains;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Wire;
 
 namespace Dataflow.Cluster.Driver;
 

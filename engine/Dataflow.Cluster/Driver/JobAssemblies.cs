@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using Dataflow.Cluster.Grains;
-using Dataflow.Serialization;
+using Dataflow.Serialization.TypeSafety;
 
 namespace Dataflow.Cluster.Driver;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Dataflow.Execution;
-using Dataflow.Scheduling;
+using Dataflow.Scheduling.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -75,10 +75,10 @@ internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlock
     }
 
     public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) =>
-        Task.FromResult(executor.Application(appId).ReadCachedBlock(new Dataflow.Storage.RddBlockId(rddId, partition), offset, count));
+        Task.FromResult(executor.Application(appId).Blocks.ReadCachedBlock(new Dataflow.Storage.RddBlockId(rddId, partition), offset, count));
 
     public Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count) =>
-        Task.FromResult(executor.Application(appId).ReadResult(taskId, offset, count));
+        Task.FromResult(executor.Application(appId).Stages.ReadResult(taskId, offset, count));
 
     public Task<byte[]> ReadBroadcastPiece(string appId, long broadcastId, int piece) =>
         Task.FromResult(executor.Application(appId).BroadcastPieces.Read(broadcastId, piece));

@@ -3,7 +3,8 @@ using Dataflow.Cluster.Grains;
 using Dataflow.Configuration;
 using Dataflow.Execution;
 using Dataflow.Scheduling;
-using Dataflow.Serialization;
+using Dataflow.Scheduling.Backends;
+using Dataflow.Serialization.Wire;
 using Dataflow.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -86,7 +87,7 @@ internal sealed partial class WorkerExecutor : IDisposable
         TaskResult result;
         try
         {
-            var task = app.Stage(request.BinaryId).ForPartition(request.PartitionId);
+            var task = app.Stages.Get(request.BinaryId).ForPartition(request.PartitionId);
             result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -112,7 +113,7 @@ internal sealed partial class WorkerExecutor : IDisposable
             return new TaskReply(bytes);
         }
 
-        app.StoreResult(request.TaskId, bytes);
+        app.Stages.StoreResult(request.TaskId, bytes);
         return new TaskReply(null);
     }
 

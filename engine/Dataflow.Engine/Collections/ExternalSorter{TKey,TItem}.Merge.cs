@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 using Dataflow.Shuffle;
 
 namespace Dataflow.Collections;

@@ -28,6 +28,6 @@ public abstract class ShuffleDependency : Dependency
     /// <summary>Whether map tasks combine values by key before writing.</summary>
     public bool MapSideCombine { get; }
 
-    /// <summary>Runs the map task of <paramref name="partition"/>: computes it and writes the shuffle output.</summary>
+    /// <summary>Runs the map task of <paramref name="partition"/> through <see cref="ShuffleWriter"/> (the typed dependency knows the record types).</summary>
     internal abstract MapStatus RunMapTask(Partition partition, TaskContext context);
 }

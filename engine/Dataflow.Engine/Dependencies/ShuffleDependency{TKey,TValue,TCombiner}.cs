@@ -1,7 +1,7 @@
-using Dataflow.Collections;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Closures;
+using Dataflow.Serialization.Records;
 using Dataflow.Shuffle;
 
 namespace Dataflow.Dependencies;
@@ -46,7 +46,7 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
         Parent = rdd;
         Aggregator = aggregator;
         KeyOrdering = keyOrdering;
-        BypassMerge = !mapSideCombine && keyOrdering is null && partitioner.NumPartitions <= rdd.Context.Options.Shuffle.BypassMergeThreshold;
+        BypassMerge = ShuffleWriter.ShouldBypassMerge(mapSideCombine, keyOrdering is not null, partitioner.NumPartitions, rdd.Context.Options.Shuffle.BypassMergeThreshold);
     }
 
     /// <summary>The parent RDD.</summary>
@@ -58,42 +58,9 @@ public sealed class ShuffleDependency<TKey, TValue, TCombiner> : ShuffleDependen
     /// <summary>The key order of each reduce partition, if sorted.</summary>
     public IComparer<TKey>? KeyOrdering { get; }
 
-    /// <summary>Whether map tasks write each record straight to its partition's file (no combine, no order, few partitions).</summary>
+    /// <summary>Whether map tasks write each record straight to its partition's file (<see cref="ShuffleWriter.ShouldBypassMerge"/>).</summary>
     internal bool BypassMerge { get; }
 
-    /// <summary>
-    /// Writes the partition through an <see cref="ExternalSorter{TKey, TItem}"/>: records (or, with map-side combine,
-    /// one combiner per key) are buffered within the task's memory, spilled as sorted runs when refused more, and
-    /// merged into one data file with a block per reduce partition.
-    /// </summary>
-    internal override MapStatus RunMapTask(Partition partition, TaskContext context)
-    {
-        var records = InterruptibleEnumerable.Wrap(Parent.Iterator(partition, context), context.CancellationToken);
-        using var output = context.Environment.ShuffleManager.CreateMapOutput(ShuffleId, partition.Index, context.TaskAttemptId, Partitioner.NumPartitions);
-        if (MapSideCombine)
-        {
-            var aggregator = Aggregator!;
-            using var sorter = ExternalSorter<TKey, TCombiner>.ForShuffle(context, Partitioner, aggregator.MergeCombiners);
-            foreach (var (key, value) in records)
-            {
-                sorter.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
-            }
-
-            sorter.WritePartitioned(output);
-        }
-        else if (BypassMerge)
-        {
-            BypassMergeShuffleWriter.Write(records, Partitioner, output, context);
-        }
-        else
-        {
-            using var sorter = KeyOrdering is { } ordering
-                ? ExternalSorter<TKey, TValue>.ForSortedShuffle(context, Partitioner, ordering)
-                : ExternalSorter<TKey, TValue>.ForShuffle(context, Partitioner, null);
-            sorter.InsertAll(records);
-            sorter.WritePartitioned(output);
-        }
-
-        return output.Commit();
-    }
+    /// <summary>Hands the map task to <see cref="ShuffleWriter"/>, which writes it; this is where the record types are known.</summary>
+    internal override MapStatus RunMapTask(Partition partition, TaskContext context) => ShuffleWriter.Write(this, partition, context);
 }

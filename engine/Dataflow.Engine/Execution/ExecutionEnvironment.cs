@@ -1,4 +1,4 @@
-using Dataflow.Shared;
+using Dataflow.Broadcasting;
 using Dataflow.Shuffle;
 using Dataflow.Storage;
 

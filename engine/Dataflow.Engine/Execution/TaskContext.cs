@@ -1,6 +1,6 @@
+using Dataflow.Accumulators;
 using Dataflow.Scheduling;
 using Dataflow.Storage;
-using Dataflow.Shared;
 
 namespace Dataflow.Execution;
 

@@ -23,7 +23,7 @@ public static partial class Rdd
         // holds in its serialised form. Objects cached in local mode are never serialised.
         if (level.UseDisk || level.Serialized || (!level.IsNone && !source.Context.Master.IsLocal))
         {
-            Serialization.RecordTypeCheck.Ensure(typeof(T), source.CallSite, $"are persisted as {level}");
+            Serialization.Records.RecordTypeCheck.Ensure(typeof(T), source.CallSite, $"are persisted as {level}");
         }
 
         source.StorageLevel = level;

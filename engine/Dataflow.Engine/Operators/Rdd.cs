@@ -23,7 +23,7 @@ public static partial class Rdd
         ArgumentNullException.ThrowIfNull(source);
         var callSite = new CallSite(operation, callerFile, callerLine);
         // Checked in local mode too, so that code which works locally also works on a cluster.
-        Serialization.ClosureChecker.Shared.Check(func, callSite);
+        Serialization.Closures.ClosureChecker.Shared.Check(func, callSite);
         return new MapPartitionsRdd<T, TResult>(source, func, preservesPartitioning, callSite);
     }
 

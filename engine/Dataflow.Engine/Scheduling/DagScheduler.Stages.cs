@@ -1,4 +1,5 @@
 using Dataflow.Execution;
+using Dataflow.Scheduling.Backends;
 using Dataflow.Shuffle;
 
 namespace Dataflow.Scheduling;

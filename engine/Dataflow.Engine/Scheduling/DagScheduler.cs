@@ -1,5 +1,6 @@
 using Dataflow.Dependencies;
 using Dataflow.Partitioning;
+using Dataflow.Scheduling.Backends;
 using Dataflow.Shuffle;
 using Microsoft.Extensions.Logging;
 

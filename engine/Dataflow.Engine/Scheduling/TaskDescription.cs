@@ -1,4 +1,5 @@
 using Dataflow.Execution;
+using Dataflow.Scheduling.Backends;
 
 namespace Dataflow.Scheduling;
 
@@ -15,7 +16,7 @@ namespace Dataflow.Scheduling;
 /// <param name="Attempt">The task attempt, 0-based.</param>
 /// <param name="Task">What to run.</param>
 /// <param name="PreferredLocations">Executors or hosts where the task's data is local.</param>
-public sealed record TaskDescription(
+internal sealed record TaskDescription(
     long TaskId,
     int JobId,
     int StageId,

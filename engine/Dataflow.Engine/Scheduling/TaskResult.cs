@@ -1,5 +1,5 @@
+using Dataflow.Accumulators;
 using Dataflow.Execution;
-using Dataflow.Shared;
 
 namespace Dataflow.Scheduling;
 
@@ -9,7 +9,7 @@ namespace Dataflow.Scheduling;
 /// <param name="Error">The failure, or <c>null</c> on success.</param>
 /// <param name="Metrics">What the attempt did.</param>
 /// <param name="ExecutorId">The executor that ran it.</param>
-public sealed record TaskResult(TaskDescription Description, object? Value, Exception? Error, TaskMetrics Metrics, string ExecutorId)
+internal sealed record TaskResult(TaskDescription Description, object? Value, Exception? Error, TaskMetrics Metrics, string ExecutorId)
 {
     /// <summary>Whether the attempt succeeded.</summary>
     public bool Succeeded => Error is null;

@@ -1,6 +1,6 @@
 using Dataflow.Execution;
 using Dataflow.Partitioning;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 
 namespace Dataflow.Shuffle;
 
@@ -22,7 +22,7 @@ internal static class BypassMergeShuffleWriter
         var writers = new RecordBatchWriter<(TKey, TValue)>?[partitions];
         try
         {
-            // The records come through the task's cancellation check (RunMapTask wraps them).
+            // The records come through the task's cancellation check (ShuffleWriter wraps them).
             foreach (var record in records)
             {
                 var p = partitioner.CheckedPartition(record.Key);

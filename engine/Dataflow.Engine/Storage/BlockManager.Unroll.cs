@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Dataflow.Execution;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 
 namespace Dataflow.Storage;
 

@@ -1,5 +1,5 @@
 using Dataflow.Execution;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 
 namespace Dataflow.Storage;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 using MessagePack;
 using MessagePack.Formatters;
 

@@ -1,8 +1,8 @@
+using Dataflow.Broadcasting;
 using Dataflow.Cluster.Driver;
 using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
 using Dataflow.Scheduling;
-using Dataflow.Shared;
 using Dataflow.Tests.Support;
 
 namespace Dataflow.Cluster.Tests.Execution;

@@ -84,7 +84,7 @@ public sealed class RemoteCachedBlockTests
         var cluster = await SharedCluster.StartAsync();
         var appId = ((OrleansBackend)ctx.Backend).AppId;
         var spooled = cluster.Cluster.Silos.Cast<InProcessSiloHandle>()
-            .Sum(s => s.SiloHost.Services.GetRequiredService<WorkerExecutor>().Application(appId).SpooledFetches);
+            .Sum(s => s.SiloHost.Services.GetRequiredService<WorkerExecutor>().Application(appId).Blocks.SpooledFetches);
         Assert.Equal(away, spooled);
 
         // Holders serialised object blocks into files to serve them, and removed each after its last chunk.

@@ -1,6 +1,6 @@
 using Dataflow.Collections;
 using Dataflow.Partitioning;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 using Dataflow.Shuffle;
 using Dataflow.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Dataflow.Partitioning;
-using Dataflow.Serialization;
+using Dataflow.Serialization.Records;
 using Dataflow.Tests.Support;
 using MessagePack;
 

@@ -48,7 +48,7 @@ public sealed class ClosureCheckWiringTests(ContextFixture fixture) : IClassFixt
 
 internal static class ClosureWiringExtensions
 {
-    public static async Task<long> ForEachAndSum(this Rdd<long> rdd, Dataflow.Shared.LongAccumulator seen)
+    public static async Task<long> ForEachAndSum(this Rdd<long> rdd, Dataflow.Accumulators.LongAccumulator seen)
     {
         await rdd.ForEachAsync(_ => seen.Add(1), TestContext.Current.CancellationToken);
         return await rdd.SumAsync(TestContext.Current.CancellationToken);

@@ -1,5 +1,6 @@
 using Dataflow.Execution;
 using Dataflow.Scheduling;
+using Dataflow.Scheduling.Backends;
 using Dataflow.Tests.Support;
 
 namespace Dataflow.Tests.Scheduling;

@@ -1,5 +1,8 @@
 using System.Net;
 using Dataflow.Serialization;
+using Dataflow.Serialization.Closures;
+using Dataflow.Serialization.Records;
+using Dataflow.Serialization.TypeSafety;
 using MessagePack;
 using MessagePack.Formatters;
 

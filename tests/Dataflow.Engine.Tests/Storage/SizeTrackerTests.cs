@@ -62,7 +62,7 @@ public sealed class SizeTrackerTests
     [Fact]
     public void ManagedSizeHeuristic_NestedCollections_CountsObjectsAndSlots()
     {
-        var serialized = MessagePack.MessagePackSerializer.Serialize((1, new[] { "ab", "cd" }), Dataflow.Serialization.RecordSerializer.Options, TestContext.Current.CancellationToken);
+        var serialized = MessagePack.MessagePackSerializer.Serialize((1, new[] { "ab", "cd" }), Dataflow.Serialization.Records.RecordSerializer.Options, TestContext.Current.CancellationToken);
         // Outer tuple inline: int slot 8 + array (slot 8 + header 24) + two strings (8 + 24 + 4 each).
         Assert.Equal(8 + 32 + 2 * 36, ManagedSizeHeuristic.Estimate(serialized));
     }

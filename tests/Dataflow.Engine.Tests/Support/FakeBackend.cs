@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dataflow.Execution;
 using Dataflow.Scheduling;
+using Dataflow.Scheduling.Backends;
 
 namespace Dataflow.Tests.Support;
 

@@ -1,7 +1,0 @@
-namespace Dataflow.Tests.Serialization;
-
-/// <summary>An extension method, for delegates closed over their first argument.</summary>
-internal static class StringExtensions
-{
-    public static string Wrap(this string prefix, string value) => prefix + value + ">";
-}
