@@ -1,0 +1,11 @@
+namespace Dataflow.MLlib.Kernels;
+
+/// <summary>
+/// A loss of one row through its margin m = x·w + b: the linear kernels are generic over it (a struct, so the JIT
+/// compiles one specialised pass per loss with the call inlined).
+/// </summary>
+internal interface IMarginLoss
+{
+    /// <summary>The row's loss; <paramref name="derivative"/> gets d loss / d margin, which scales x in the gradient.</summary>
+    static abstract double Evaluate(double margin, double label, out double derivative);
+}
