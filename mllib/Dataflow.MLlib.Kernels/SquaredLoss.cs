@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Dataflow.MLlib.Kernels;
 
 /// <summary>Least squares ½(m − y)².</summary>
@@ -9,5 +11,13 @@ internal readonly struct SquaredLoss : IMarginLoss
         var residual = margin - label;
         derivative = residual;
         return 0.5 * residual * residual;
+    }
+
+    /// <inheritdoc/>
+    public static Vector256<double> Evaluate4(Vector256<double> margins, Vector256<double> labels, out Vector256<double> derivatives)
+    {
+        var residuals = margins - labels;
+        derivatives = residuals;
+        return Vector256.Create(0.5) * residuals * residuals;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Dataflow.MLlib.Kernels;
 
 /// <summary>The overflow-free forms of the logistic and softmax losses.</summary>
@@ -42,6 +44,28 @@ internal static class StableMath
         derivative = ((1.0 - label) * p) - (label * q);
         var linear = margin > 0 ? (1.0 - label) * margin : -label * margin;
         return linear + Log1p(t);
+    }
+
+    /// <summary>
+    /// <see cref="Logistic(double, double, out double)"/> on four rows at once, the same formulas lane by lane, with
+    /// the vector exp and log (accurate to a few ulps, denormals included).
+    /// </summary>
+    public static Vector256<double> Logistic(Vector256<double> margins, Vector256<double> labels, out Vector256<double> derivatives)
+    {
+        var one = Vector256<double>.One;
+        var t = Vector256.Exp(-Vector256.Abs(margins));
+        var big = one / (one + t);
+        var small = t * big;
+        var nonNegative = Vector256.GreaterThanOrEqual(margins, Vector256<double>.Zero);
+        var p = Vector256.ConditionalSelect(nonNegative, big, small);
+        var q = Vector256.ConditionalSelect(nonNegative, small, big);
+        var negatives = one - labels;
+        derivatives = (negatives * p) - (labels * q);
+        var linear = Vector256.ConditionalSelect(Vector256.GreaterThan(margins, Vector256<double>.Zero), negatives * margins, -labels * margins);
+        // Log1p lane by lane: where 1 + t rounds to 1 the answer is t (the other branch divides by zero there).
+        var u = one + t;
+        var log1p = Vector256.ConditionalSelect(Vector256.Equals(u, one), t, Vector256.Log(u) * (t / (u - one)));
+        return linear + log1p;
     }
 
     /// <summary>
