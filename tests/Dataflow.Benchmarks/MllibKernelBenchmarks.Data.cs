@@ -83,7 +83,7 @@ internal static partial class MllibKernelBenchmarks
         return [.. Enumerable.Range(0, d).Select(_ => ((rng.NextDouble() * 2) - 1) * scale)];
     }
 
-    // Ten rows of the first block, one per cluster found, moved by noise: starting centres as k-means would have them.
+    // Ten random rows of the first block moved by noise: starting centres as a random initialisation would pick them.
     private static double[] Centers(InstanceBlock block)
     {
         var rng = new Random(7);
