@@ -24,6 +24,12 @@ public sealed class InstanceBlock
     /// <param name="labels">One label per row: the class index 0..K−1 for classifiers, the target for regression.</param>
     /// <param name="norms">The L2 norm of every row, in float64.</param>
     public InstanceBlock(int rows, int features, bool isSparse, float[] values, int[] indices, int[] rowOffsets, double[] labels, double[] norms)
+        : this(rows, features, isSparse, values, indices, rowOffsets, labels, norms, csrChecked: false)
+    {
+    }
+
+    // csrChecked: the caller (Sparse) already ran CheckCsr, so the O(non-zeros) scan is not repeated.
+    private InstanceBlock(int rows, int features, bool isSparse, float[] values, int[] indices, int[] rowOffsets, double[] labels, double[] norms, bool csrChecked)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(features);
@@ -36,8 +42,8 @@ public sealed class InstanceBlock
             throw new ArgumentException($"A block of {rows} rows needs {rows} labels and norms, got {labels.Length} and {norms.Length}.");
         if (isSparse)
         {
-            if (rowOffsets.Length != rows + 1 || rowOffsets[0] != 0 || rowOffsets[rows] != values.Length || indices.Length != values.Length)
-                throw new ArgumentException($"A CSR block of {rows} rows needs {rows + 1} row offsets from 0 to the value count ({values.Length}) and one index per value.");
+            if (!csrChecked)
+                CheckCsr(rows, features, rowOffsets, indices, values.Length);
         }
         else if ((long)rows * features != values.Length || indices.Length != 0 || rowOffsets.Length != 0)
         {
@@ -110,20 +116,32 @@ public sealed class InstanceBlock
         ArgumentNullException.ThrowIfNull(rowOffsets);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(labels);
         var rows = Math.Max(0, rowOffsets.Length - 1);
+        CheckCsr(rows, features, rowOffsets, indices, values.Length);
+        var norms = new double[rows];
+        for (var i = 0; i < rows; i++)
+            norms[i] = Norm(values.AsSpan(rowOffsets[i], rowOffsets[i + 1] - rowOffsets[i]));
+        return new InstanceBlock(rows, features, isSparse: true, values, indices, rowOffsets, labels, norms, csrChecked: true);
+    }
+
+    // Every CSR block is checked here, however it was built (the public constructor is also what deserialisation
+    // uses): kernels index the model with these offsets and indices without bounds checks (the GPU ones cannot have
+    // them), so an index outside 0..features-1 or a decreasing offset must never reach them.
+    private static void CheckCsr(int rows, int features, int[] rowOffsets, int[] indices, int valueCount)
+    {
+        if (rowOffsets.Length != rows + 1 || rowOffsets[0] != 0 || rowOffsets[rows] != valueCount || indices.Length != valueCount)
+            throw new ArgumentException($"A CSR block of {rows} rows needs {rows + 1} row offsets from 0 to the value count ({valueCount}) and one index per value.");
         for (var i = 0; i < rows; i++)
         {
+            if (rowOffsets[i + 1] < rowOffsets[i])
+                throw new ArgumentException($"Row {i} of a CSR block has decreasing row offsets {rowOffsets[i]} and {rowOffsets[i + 1]}.");
             for (var j = rowOffsets[i]; j < rowOffsets[i + 1]; j++)
             {
                 if ((uint)indices[j] >= (uint)features || (j > rowOffsets[i] && indices[j] <= indices[j - 1]))
                     throw new ArgumentException($"Row {i} of a CSR block has column index {indices[j]} out of order or outside 0..{features - 1}.");
             }
         }
-
-        var norms = new double[rows];
-        for (var i = 0; i < rows && rowOffsets.Length == rows + 1 && rowOffsets[rows] <= values.Length; i++)
-            norms[i] = Norm(values.AsSpan(rowOffsets[i], rowOffsets[i + 1] - rowOffsets[i]));
-        return new InstanceBlock(rows, features, isSparse: true, values, indices, rowOffsets, labels, norms);
     }
 
     private static double Norm(ReadOnlySpan<float> values)

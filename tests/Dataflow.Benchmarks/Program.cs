@@ -12,6 +12,7 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- cluster [--size 1g]   (2 real workers via cluster-config/local-cluster.sh)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- bypass                (GroupByKey: bypass-merge vs sorting map side)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- broadcast             (4 real workers: broadcast pieces from peers vs driver)
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kernels         (SimdKernels on 1 and 2 threads vs memory copy and a scalar loop)
 // Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
 var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var size = Arg("--size") is { } s ? Dataflow.Configuration.ByteSize.Parse(s).Bytes : 1L << 30;
@@ -46,6 +47,11 @@ if (which is "broadcast")
     await ClusterBenchmarks.BroadcastAsync(results, work);
 }
 
+if (which is "mllib-kernels")
+{
+    MllibKernelBenchmarks.Run(results);
+}
+
 if (which is "shuffle")
 {
     var sortBytes = Arg("--sort-size") is { } sortSize ? Dataflow.Configuration.ByteSize.Parse(sortSize).Bytes : 2L << 30;
@@ -56,7 +62,7 @@ if (which is "shuffle")
 
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" ? $"{which}.md" : $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" ? $"{which}.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;
