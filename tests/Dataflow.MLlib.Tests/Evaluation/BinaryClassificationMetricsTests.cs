@@ -152,4 +152,15 @@ public sealed class BinaryClassificationMetricsTests(LocalContextFixture fixture
 
         await Assert.ThrowsAsync<ArgumentException>(() => BinaryClassificationMetrics.AreaUnderRocAsync(rdd, cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task AreaUnderRocAsync_NaNScore_FailsTheJobWithTheReason()
+    {
+        var rdd = fixture.Context.Parallelize(new[] { (1.0, 0.5), (0.0, double.NaN), (0.0, 0.1) }, 2);
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => BinaryClassificationMetrics.AreaUnderRocAsync(rdd, cancellationToken: Ct));
+
+        Assert.IsType<ArgumentException>(error.InnerException);
+        Assert.Contains("score is NaN", error.InnerException.Message, StringComparison.Ordinal);
+    }
 }
