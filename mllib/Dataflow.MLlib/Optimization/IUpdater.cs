@@ -14,8 +14,8 @@ namespace Dataflow.MLlib.Optimization;
 /// <c>[i · StatePerEntry, (i + 1) · StatePerEntry)</c>, zero before an entry's first update.</para>
 /// <para>A sparse update steps only the keys given: an entry not pushed is neither stepped nor decayed by L2 (lazy
 /// regularisation), so it equals the dense update of the same gradient only when λ = 0 or every key is pushed.</para>
+/// <para>Spark: Updater (SimpleUpdater, SquaredL2Updater).</para>
 /// </remarks>
-/// <remarks>Spark: Updater (SimpleUpdater, SquaredL2Updater)</remarks>
 public interface IUpdater
 {
     /// <summary>The step size as a function of the update number.</summary>

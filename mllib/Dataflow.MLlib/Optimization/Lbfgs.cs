@@ -20,12 +20,12 @@ namespace Dataflow.MLlib.Optimization;
 /// <para>The first step (and the first after the memory is dropped) is scaled to length min(‖∇f‖, 1), later ones start at
 /// α = 1, which L-BFGS's scaling γ = s·y / y·y makes the usual accepted step; curvature pairs with s·y ≤ 0 are skipped,
 /// which keeps the approximation positive definite on ill-conditioned and non-convex problems.</para>
+/// <para>Spark: LBFGS (Breeze's, through <c>ml.optim</c>).</para>
 /// </remarks>
 /// <example><code>
 /// var result = await new Lbfgs { MaxIterations = 200, Tolerance = 1e-9 }.MinimizeAsync(objective, initialWeights, ct: ct);
-/// if (!result.Converged) Console.Error.WriteLine(result.Message);
+/// if (!result.Converged) logger.LogWarning("{Message}", result.Message);
 /// </code></example>
-/// <remarks>Spark: LBFGS (Breeze's, through <c>ml.optim</c>)</remarks>
 public sealed class Lbfgs
 {
     /// <summary>The floor of |f| in the relative objective change, so that an objective near 0 does not divide by 0.</summary>

@@ -17,8 +17,8 @@ namespace Dataflow.MLlib.Optimization;
 /// <para>An empty batch is skipped with a warning (no record, as Spark); a non-finite batch value or gradient stops the
 /// run with <see cref="OptimizationStatus.NonFiniteValue"/> and the weights before it (lower the step size). Neither
 /// throws.</para>
+/// <para>Spark: GradientDescent.runMiniBatchSGD.</para>
 /// </remarks>
-/// <remarks>Spark: GradientDescent.runMiniBatchSGD</remarks>
 public sealed class MiniBatchGradientDescent
 {
     /// <summary>The updater; default plain SGD with step 1/√t, as Spark's <c>GradientDescent</c>.</summary>
