@@ -5,7 +5,8 @@ namespace Dataflow.Configuration;
 /// <summary>
 /// Builds <see cref="DataflowOptions"/> from its layers. Precedence, highest first: code &gt; <c>--conf</c> &gt;
 /// environment (<c>DATAFLOW__SECTION__KEY</c>) &gt; JSON file &gt; default. Keys are
-/// <c>Dataflow:&lt;Section&gt;:&lt;Key&gt;</c>, case-insensitive; any unknown key under <c>Dataflow</c> is an error.
+/// <c>Dataflow:&lt;Section&gt;:&lt;Key&gt;</c>, case-insensitive, for the engine's sections and those registered with
+/// <see cref="OptionsRegistry.RegisterSection{TOptions}"/>; any unknown key under <c>Dataflow</c> is an error.
 /// </summary>
 /// <example><code>
 /// var options = DataflowConfiguration.Load(
@@ -89,13 +90,28 @@ public static class DataflowConfiguration
     private static DataflowConfigurationException UnknownKey(ConfigEntry entry)
     {
         var suggestion = OptionsRegistry.Suggest(entry.Key);
-        var hint = suggestion is null
-            ? "run with --help to list the keys"
-            : $"did you mean {suggestion}?";
+        var hint = suggestion is not null
+            ? $"did you mean {suggestion}?"
+            : SectionKeys(entry.Key) is { } keys
+                ? $"the section's keys are {keys}"
+                : "run with --help to list the keys";
         var what = entry.Key.StartsWith(DataflowOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase)
             ? $"unknown configuration key '{entry.Key}' from {entry.Source}"
             : $"'{entry.Key}' from {entry.Source} is not a configuration key (keys look like Dataflow:Section:Key)";
         return new DataflowConfigurationException($"{what}; {hint}");
+    }
+
+    /// <summary>The keys of the known section an unknown key names (<c>Dataflow:ML:Foo</c> → ML's keys), or null.</summary>
+    private static string? SectionKeys(string key)
+    {
+        var parts = key.Split(':');
+        if (parts.Length != 3 || !string.Equals(parts[0], DataflowOptions.SectionName, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var keys = OptionsRegistry.KeysOf(parts[1]);
+        return keys.Count == 0 ? null : string.Join(", ", keys.Select(k => k.Key));
     }
 
     private static object? Convert(OptionInfo option, ConfigEntry entry)

@@ -6,13 +6,17 @@ namespace Dataflow.Configuration;
 /// <see cref="DataflowConfiguration.Load"/>). <see cref="OptionsRegistry"/> lists them all.
 /// </summary>
 /// <remarks>
-/// Adding a section is one class: an options class marked <c>[OptionsSection(typeof(ItsValidator))]</c> whose
+/// Adding an engine section is one class: an options class marked <c>[OptionsSection(typeof(ItsValidator))]</c> whose
 /// properties carry <see cref="OptionDescriptionAttribute"/>, plus its property here. Registry, loading, validation,
-/// help and the README table find it by reflection.
+/// help and the README table find it by reflection. A library adds its own section with
+/// <see cref="OptionsRegistry.RegisterSection{TOptions}"/> and reads it with <see cref="Section{TOptions}"/>.
 /// </remarks>
 [OptionsSection(typeof(DataflowOptionsValidator))]
 public sealed class DataflowOptions
 {
+    // Registered library sections, created with their defaults on first use (a key bound by Load creates it too).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _sections = new();
+
     /// <summary>The configuration section all keys live under.</summary>
     public const string SectionName = "Dataflow";
 
@@ -44,4 +48,26 @@ public sealed class DataflowOptions
 
     /// <summary>Worker silo settings (<c>Dataflow:Worker</c>); read by <c>Dataflow.Worker</c> only.</summary>
     public WorkerOptions Worker { get; set; } = new();
+
+    /// <summary>
+    /// The bound values of a library's section registered with <see cref="OptionsRegistry.RegisterSection{TOptions}"/>:
+    /// one object per options instance, holding the defaults until a key of the section is loaded or set. Set values
+    /// in code through it (<c>code: o =&gt; o.Section&lt;MLOptions&gt;().MaxBlockSize = ...</c>), which wins over every
+    /// other source.
+    /// </summary>
+    /// <example><code>var limit = ctx.Options.Section&lt;MLOptions&gt;().MaxBlockSize;</code></example>
+    /// <typeparam name="TOptions">The registered options class.</typeparam>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TOptions"/> is not registered.</exception>
+    public TOptions Section<TOptions>() where TOptions : class, new() => (TOptions)GetSection(typeof(TOptions));
+
+    internal object GetSection(Type type)
+    {
+        if (!OptionsRegistry.IsRegisteredSection(type))
+        {
+            throw new InvalidOperationException(
+                $"{type.Name} is not a registered options section; call OptionsRegistry.RegisterSection<{type.Name}>(name) before loading options.");
+        }
+
+        return _sections.GetOrAdd(type, static t => Activator.CreateInstance(t)!);
+    }
 }

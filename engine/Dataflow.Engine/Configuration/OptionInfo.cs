@@ -5,9 +5,9 @@ namespace Dataflow.Configuration;
 /// <summary>One configuration key of <see cref="OptionsRegistry"/>: its key, type, default and description.</summary>
 public sealed class OptionInfo
 {
-    private readonly PropertyInfo? _section;
+    private readonly OptionSection? _section;
 
-    internal OptionInfo(PropertyInfo? section, PropertyInfo property, bool isNullable, string defaultText,
+    internal OptionInfo(OptionSection? section, PropertyInfo property, bool isNullable, string defaultText,
         string description)
     {
         _section = section;
@@ -23,7 +23,8 @@ public sealed class OptionInfo
     /// <summary>The full key, e.g. <c>Dataflow:Scheduler:MaxTaskFailures</c> (matched case-insensitively).</summary>
     public string Key { get; }
 
-    /// <summary>The section name (<c>Scheduler</c>), or null for keys directly under <c>Dataflow</c>.</summary>
+    /// <summary>The section name (<c>Scheduler</c>, or a registered library section such as <c>ML</c>), or null for
+    /// keys directly under <c>Dataflow</c>.</summary>
     public string? Section => _section?.Name;
 
     /// <summary>The CLR type of the property.</summary>
@@ -53,6 +54,6 @@ public sealed class OptionInfo
     private object Target(DataflowOptions options) =>
         _section is null
             ? options
-            : _section.GetValue(options) ?? throw new DataflowConfigurationException(
+            : _section.Get(options) ?? throw new DataflowConfigurationException(
                 $"{DataflowOptions.SectionName}:{_section.Name} is null; leave the section object in place.");
 }

@@ -5,48 +5,25 @@ using System.Text;
 namespace Dataflow.Configuration;
 
 /// <summary>
-/// Every configuration key of <see cref="DataflowOptions"/> with its type, default and description, found once by
-/// reflection over the options classes. Feeds <c>--help</c>, the README table, unknown-key checks and validation.
+/// Every configuration key with its type, default and description: the engine's sections of
+/// <see cref="DataflowOptions"/>, found once by reflection, plus the sections libraries register with
+/// <see cref="RegisterSection{TOptions}"/>. Feeds <c>--help</c>, the README table, unknown-key checks and validation.
 /// </summary>
 /// <example><code>OptionsRegistry.Find("dataflow:scheduler:maxtaskfailures")!.DefaultText == "4"</code></example>
-public static class OptionsRegistry
+public static partial class OptionsRegistry
 {
-    private static readonly Dictionary<string, OptionInfo> s_byKey = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly List<(string Prefix, PropertyInfo? Property, IOptionsValidator Validator)> s_sections = [];
+    private static readonly Lock s_lock = new();
 
-    static OptionsRegistry()
-    {
-        var defaults = new DataflowOptions();
-        var nullability = new NullabilityInfoContext();
-        var options = new List<OptionInfo>();
-        s_sections.Add((DataflowOptions.SectionName, null, CreateValidator(typeof(DataflowOptions))));
-        foreach (var property in PublicProperties(typeof(DataflowOptions)))
-        {
-            if (property.PropertyType.GetCustomAttribute<OptionsSectionAttribute>() is null)
-            {
-                options.Add(Describe(null, property, defaults, nullability));
-                continue;
-            }
+    // Copy-on-write: readers take the current snapshot without locking; registrations replace it under s_lock.
+    private static volatile Snapshot s_snapshot = BuildEngineSnapshot();
 
-            s_sections.Add(($"{DataflowOptions.SectionName}:{property.Name}", property,
-                CreateValidator(property.PropertyType)));
-            options.AddRange(PublicProperties(property.PropertyType)
-                .Select(p => Describe(property, p, defaults, nullability)));
-        }
-
-        All = options;
-        foreach (var option in options)
-        {
-            s_byKey.Add(option.Key, option);
-        }
-    }
-
-    /// <summary>All keys, in the declaration order of <see cref="DataflowOptions"/> and its sections.</summary>
-    public static IReadOnlyList<OptionInfo> All { get; }
+    /// <summary>All keys: the engine's in the declaration order of <see cref="DataflowOptions"/> and its sections,
+    /// then each registered section's in registration order.</summary>
+    public static IReadOnlyList<OptionInfo> All => s_snapshot.Options;
 
     /// <summary>The option with this key (case-insensitive), or null.</summary>
     /// <param name="key">A full key such as <c>Dataflow:Shuffle:Compress</c>.</param>
-    public static OptionInfo? Find(string key) => s_byKey.GetValueOrDefault(key);
+    public static OptionInfo? Find(string key) => s_snapshot.ByKey.GetValueOrDefault(key);
 
     /// <summary>The known key nearest to a misspelt one, or null when none is close.</summary>
     /// <param name="key">The unknown key.</param>
@@ -74,9 +51,10 @@ public static class OptionsRegistry
     /// <summary>Plain-text list of every key for <c>--help</c>, one per line, indented by two spaces.</summary>
     public static string FormatHelp()
     {
-        var width = All.Max(o => o.Key.Length + o.TypeName.Length + 1);
+        var all = All;
+        var width = all.Max(o => o.Key.Length + o.TypeName.Length + 1);
         var text = new StringBuilder();
-        foreach (var o in All)
+        foreach (var o in all)
         {
             text.Append("  ").Append($"{o.Key} {o.TypeName}".PadRight(width + 2))
                 .Append(o.Description).Append(" (default: ").Append(o.DefaultText).Append(")\n");
@@ -85,26 +63,58 @@ public static class OptionsRegistry
         return text.ToString();
     }
 
+    /// <summary>The keys of one section (<c>Scheduler</c>, or a registered one), for unknown-key hints.</summary>
+    internal static IReadOnlyList<OptionInfo> KeysOf(string section) =>
+        All.Where(o => string.Equals(o.Section, section, StringComparison.OrdinalIgnoreCase)).ToList();
+
     /// <summary>Runs every section's validator; failures name the full key.</summary>
     internal static List<string> Validate(DataflowOptions options)
     {
         var failures = new List<string>();
-        foreach (var (prefix, property, validator) in s_sections)
+        foreach (var section in s_snapshot.Sections)
         {
-            var section = property is null ? options : property.GetValue(options);
-            if (section is null)
+            var value = section.Get(options);
+            if (value is null)
             {
-                failures.Add($"{prefix} must not be null");
+                failures.Add($"{section.Prefix} must not be null");
                 continue;
             }
 
-            validator.Validate(prefix, section, failures);
+            section.Validator?.Validate(section.Prefix, value, failures);
         }
 
         return failures;
     }
 
-    private static OptionInfo Describe(PropertyInfo? section, PropertyInfo property, DataflowOptions defaults,
+    private static Snapshot BuildEngineSnapshot()
+    {
+        var defaults = new DataflowOptions();
+        var nullability = new NullabilityInfoContext();
+        var options = new List<OptionInfo>();
+        var sections = new List<SectionEntry>
+        {
+            new(DataflowOptions.SectionName, null, o => o, CreateValidator(typeof(DataflowOptions))),
+        };
+        foreach (var property in PublicProperties(typeof(DataflowOptions)))
+        {
+            if (property.PropertyType.GetCustomAttribute<OptionsSectionAttribute>() is null)
+            {
+                options.Add(Describe(null, property, defaults, nullability));
+                continue;
+            }
+
+            var section = new SectionEntry($"{DataflowOptions.SectionName}:{property.Name}", property.PropertyType,
+                property.GetValue, CreateValidator(property.PropertyType));
+            sections.Add(section);
+            var sectionDefaults = property.GetValue(defaults)!;
+            options.AddRange(PublicProperties(property.PropertyType)
+                .Select(p => Describe(new OptionSection(property.Name, property.GetValue), p, sectionDefaults, nullability)));
+        }
+
+        return new Snapshot(options, sections);
+    }
+
+    private static OptionInfo Describe(OptionSection? section, PropertyInfo property, object defaults,
         NullabilityInfoContext nullability)
     {
         var where = $"{property.DeclaringType!.Name}.{property.Name}";
@@ -117,8 +127,7 @@ public static class OptionsRegistry
         }
 
         var isNullable = nullability.Create(property).WriteState == NullabilityState.Nullable;
-        var owner = section is null ? defaults : section.GetValue(defaults)!;
-        var defaultText = attribute.DefaultText ?? OptionValueParser.Format(property.GetValue(owner));
+        var defaultText = attribute.DefaultText ?? OptionValueParser.Format(property.GetValue(defaults));
         return new OptionInfo(section, property, isNullable, defaultText, attribute.Description);
     }
 
@@ -132,4 +141,33 @@ public static class OptionsRegistry
             optionsType.GetCustomAttribute<OptionsSectionAttribute>()!.ValidatorType)!;
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
+    /// <summary>One validated object: the root options, an engine section or a registered one.</summary>
+    /// <param name="Prefix">Its key prefix, e.g. <c>Dataflow:Scheduler</c>.</param>
+    /// <param name="Type">The section's options type; null for the root.</param>
+    /// <param name="Get">Reads the section object out of the options.</param>
+    /// <param name="Validator">Its validator; null when it has none.</param>
+    /// <param name="Registered">Whether a library registered it (else it is the engine's).</param>
+    private sealed record SectionEntry(string Prefix, Type? Type, Func<DataflowOptions, object?> Get, IOptionsValidator? Validator,
+        bool Registered = false);
+
+    private sealed class Snapshot
+    {
+        public Snapshot(List<OptionInfo> options, List<SectionEntry> sections)
+        {
+            Options = options;
+            Sections = sections;
+            ByKey = new Dictionary<string, OptionInfo>(StringComparer.OrdinalIgnoreCase);
+            foreach (var option in options)
+            {
+                ByKey.Add(option.Key, option);
+            }
+        }
+
+        public IReadOnlyList<OptionInfo> Options { get; }
+
+        public IReadOnlyList<SectionEntry> Sections { get; }
+
+        public Dictionary<string, OptionInfo> ByKey { get; }
+    }
 }

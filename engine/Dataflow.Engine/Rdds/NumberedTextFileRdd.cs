@@ -36,7 +36,7 @@ internal sealed class NumberedTextFileRdd : Rdd<(string File, long Line, string 
         }
 
         var partitions = Partitions;
-        var counted = Enumerable.Range(0, partitions.Count - 1)
+        var counted = Enumerable.Range(0, Math.Max(0, partitions.Count - 1))
             .Where(i => SameFile(partitions[i], partitions[i + 1]))
             .ToArray();
         var counts = new long[partitions.Count];

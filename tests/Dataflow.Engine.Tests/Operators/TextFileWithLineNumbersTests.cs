@@ -70,6 +70,18 @@ public sealed class TextFileWithLineNumbersTests(ContextFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task TextFileWithLineNumbers_OnlyEmptyFiles_HasNoPartitionsAndNoLines()
+    {
+        var path = Path.Combine(_temp, "empty.txt");
+        await File.WriteAllTextAsync(path, "", Ct);
+
+        var rdd = _ctx.TextFileWithLineNumbers(path);
+
+        Assert.Empty(await rdd.ToListAsync(Ct));
+        Assert.Equal(0, rdd.NumPartitions);
+    }
+
+    [Fact]
     public async Task TextFileWithLineNumbers_ManySplits_CountsBeforeTheFirstJobOnly()
     {
         var path = Path.Combine(_temp, "many.txt");

@@ -1,0 +1,44 @@
+using Dataflow.Configuration;
+
+namespace Dataflow.MLlib;
+
+/// <summary>
+/// MLlib's options, the configuration section <c>Dataflow:ML</c>: bound like the engine's keys (code &gt;
+/// <c>--conf Dataflow:ML:Key=value</c> &gt; <c>DATAFLOW__ML__KEY</c> &gt; JSON &gt; default) once
+/// <see cref="Register"/> has run.
+/// </summary>
+/// <example><code>
+/// MLOptions.Register();                    // first thing in Main, before the command line is parsed
+/// var options = standard.LoadOptions(parsed);
+/// await using var ctx = new DataflowContext(options);
+/// var limit = MLOptions.From(ctx).MaxBlockSize;
+/// </code></example>
+public sealed class MLOptions
+{
+    /// <summary>The section name: keys are <c>Dataflow:ML:&lt;Key&gt;</c>.</summary>
+    public const string SectionName = "ML";
+
+    /// <summary>
+    /// The most feature data one packed block holds (float32 values, plus indices and row offsets when sparse):
+    /// a partition larger than this is packed into several blocks, so no array needs to exceed it. Default 256m;
+    /// from 1k to 2g. A block always holds at least one row.
+    /// </summary>
+    /// <remarks>Spark: maxBlockSizeInMB (whose default, 0, means automatic)</remarks>
+    [OptionDescription("Most feature data in one packed training block; larger partitions get several blocks (at most 2g).")]
+    public ByteSize MaxBlockSize { get; set; } = ByteSize.FromMiB(256);
+
+    /// <summary>
+    /// Registers the <c>Dataflow:ML</c> section with the engine's options registry, so that its keys are accepted,
+    /// validated and listed by <c>--help</c>. Call it before options are loaded; calling it again does nothing.
+    /// </summary>
+    public static void Register() => OptionsRegistry.RegisterSection(SectionName, new MLOptionsValidator());
+
+    /// <summary>The <c>Dataflow:ML</c> values a context was created with (the defaults when none were set).</summary>
+    /// <param name="context">The context.</param>
+    public static MLOptions From(DataflowContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Register();
+        return context.Options.Section<MLOptions>();
+    }
+}

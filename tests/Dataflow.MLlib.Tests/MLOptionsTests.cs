@@ -1,0 +1,74 @@
+using System.Collections;
+using Dataflow.CommandLine;
+using Dataflow.Configuration;
+
+namespace Dataflow.MLlib.Tests;
+
+public sealed class MLOptionsTests
+{
+    public MLOptionsTests() => MLOptions.Register();
+
+    [Fact]
+    public void Register_AddsTheMaxBlockSizeKey()
+    {
+        var option = OptionsRegistry.Find("Dataflow:ML:MaxBlockSize");
+
+        Assert.NotNull(option);
+        Assert.Equal("size", option.TypeName);
+        Assert.Equal("256m", option.DefaultText);
+        Assert.Equal("DATAFLOW__ML__MAXBLOCKSIZE", option.EnvironmentVariable);
+    }
+
+    [Fact]
+    public void Load_FromConfAndEnvironment_BindsWithConfWinning()
+    {
+        var env = new Hashtable { ["DATAFLOW__ML__MAXBLOCKSIZE"] = "8m" };
+
+        var fromEnv = DataflowConfiguration.Load([], environment: env);
+        var fromConf = DataflowConfiguration.Load([new("Dataflow:ML:MaxBlockSize", "64m")], environment: env);
+
+        Assert.Equal(ByteSize.FromMiB(8), fromEnv.Section<MLOptions>().MaxBlockSize);
+        Assert.Equal(ByteSize.FromMiB(64), fromConf.Section<MLOptions>().MaxBlockSize);
+    }
+
+    [Theory]
+    [InlineData("512")]
+    [InlineData("3g")]
+    public void Load_OutOfRange_ThrowsNamingTheKey(string value)
+    {
+        var error = Assert.Throws<DataflowConfigurationException>(() =>
+            DataflowConfiguration.Load([new("Dataflow:ML:MaxBlockSize", value)], environment: new Hashtable()));
+
+        Assert.StartsWith("Dataflow:ML:MaxBlockSize must be from 1k to 2g, got ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownMLKey_ListsTheSectionKeys()
+    {
+        var error = Assert.Throws<DataflowConfigurationException>(() =>
+            DataflowConfiguration.Load([new("Dataflow:ML:Foo", "1")], environment: new Hashtable()));
+
+        Assert.Equal("unknown configuration key 'Dataflow:ML:Foo' from --conf; the section's keys are Dataflow:ML:MaxBlockSize", error.Message);
+    }
+
+    [Fact]
+    public void Help_ListsTheMLKeys()
+    {
+        var parser = new ArgumentParser("Train", "Trains.");
+        parser.AddStandardOptions();
+
+        Assert.Contains("Dataflow:ML:MaxBlockSize size", parser.Parse(["--help"]).HelpText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task From_Context_ReadsItsBoundSection()
+    {
+        var options = DataflowConfiguration.Load([new("Dataflow:ML:MaxBlockSize", "2m")], environment: new Hashtable());
+        options.Master = "local[1]";
+        await using var ctx = new DataflowContext(options);
+        await using var plain = new DataflowContext("local[1]");
+
+        Assert.Equal(ByteSize.FromMiB(2), MLOptions.From(ctx).MaxBlockSize);
+        Assert.Equal(ByteSize.FromMiB(256), MLOptions.From(plain).MaxBlockSize);
+    }
+}
