@@ -142,8 +142,7 @@ public sealed class StandardScalerTests(LocalContextFixture fixture) : IClassFix
     public async Task FitAsync_BreastCancer_StandardisedFeaturesHaveMeanZeroAndPopulationStdOne()
     {
         var data = await _ctx.LoadCsvAsync(DataFiles.Path("breast_cancer.csv"), minPartitions: 3, cancellationToken: Ct);
-        var counter = new JobCounter();
-        _ctx.Listeners.Add(counter);
+        var counter = await JobCounter.AttachAsync(_ctx);
 
         var model = await new StandardScaler().FitAsync(data, Ct);
         await _ctx.Listeners.FlushAsync();
