@@ -98,6 +98,13 @@ internal sealed class WorkerApplication : IDisposable
         BroadcastPieces.Remove(id);
     }
 
+    /// <summary>Deletes a shuffle's files here and forgets the map outputs this worker was told of.</summary>
+    public void RemoveShuffle(int shuffleId)
+    {
+        ShuffleFiles.RemoveShuffle(shuffleId);
+        Environment.MapOutputs.UnregisterShuffle(shuffleId);
+    }
+
     public LocalShuffleManager ShuffleFiles => ((RemoteShuffleManager)Environment.ShuffleManager).Local;
 
     /// <summary>Drops a persisted RDD's blocks here, and any serialised copies being served.</summary>
