@@ -6,6 +6,7 @@ namespace Dataflow.Tests.Scheduling;
 /// Per-job state is released when each job ends, so a long iterative driver costs what a short one does: finished
 /// jobs leave no stages, map outputs, shuffle files or broadcasts behind, while a user's shuffle stays reusable.
 /// </summary>
+[Collection(nameof(MemoryMeasuringCollection))]
 public sealed class JobStateReleaseTests
 {
     private const int Jobs = 2_000;
