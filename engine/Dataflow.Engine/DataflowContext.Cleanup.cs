@@ -23,6 +23,18 @@ public sealed partial class DataflowContext
         (_backend as Scheduling.Backends.IExecutorCleanup)?.RemoveRdd(rddId);
     }
 
+    /// <summary>
+    /// Forgets a shuffle that nothing can read any more (an action's private intermediate shuffle, once the action has
+    /// returned): its stage, its registration and outputs, and its files here and on every executor.
+    /// </summary>
+    internal void ReleaseShuffle(int shuffleId)
+    {
+        Scheduler.ForgetShuffle(shuffleId);
+        MapOutputs.UnregisterShuffle(shuffleId);
+        _environment.ShuffleManager.RemoveShuffle(shuffleId);
+        (_backend as Scheduling.Backends.IExecutorCleanup)?.RemoveShuffle(shuffleId);
+    }
+
     /// <summary>Deletes one shuffle's files and forgets its outputs.</summary>
     internal void RemoveShuffle(int shuffleId)
     {

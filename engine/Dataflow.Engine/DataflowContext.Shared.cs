@@ -41,6 +41,9 @@ public sealed partial class DataflowContext
         return broadcast;
     }
 
+    /// <summary>How many broadcasts the driver holds a value of (for tests: destroyed ones are gone).</summary>
+    internal int BroadcastValueCount => _broadcastValues.Count;
+
     /// <summary>The value of a live broadcast, which cluster workers fetch from the driver at its first use.</summary>
     internal bool TryGetBroadcastValue(long id, out object? value) => _broadcastValues.TryGetValue(id, out value);
 

@@ -58,25 +58,43 @@ public sealed partial class DataflowContext : IAsyncDisposable
         Master = Master.Resolve(Options.Master);
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _directory = Path.Combine(Path.GetFullPath(Options.Shuffle.LocalDirectory), $"context-{System.Environment.ProcessId}-{Guid.NewGuid():N}");
+        var localRoot = Path.GetFullPath(Options.Shuffle.LocalDirectory);
+        var spillRoot = Options.Shuffle.SpillDirectory is { } spill ? Path.GetFullPath(spill) : localRoot;
+        var setupLogger = LoggerFactory.CreateLogger<DataflowContext>();
+        ContextDirectories.RemoveStale(localRoot, setupLogger);
+        if (spillRoot != localRoot)
+        {
+            ContextDirectories.RemoveStale(spillRoot, setupLogger);
+        }
+
+        _directory = Path.Combine(localRoot, ContextDirectories.NewName());
         // Spill files get a folder of the same name under SpillDirectory when it is set, so both are deleted whole.
-        _spillDirectory = Options.Shuffle.SpillDirectory is { } spill
-            ? Path.Combine(Path.GetFullPath(spill), Path.GetFileName(_directory))
-            : _directory;
+        _spillDirectory = Path.Combine(spillRoot, Path.GetFileName(_directory));
         MapOutputs = new MapOutputTracker();
         var memory = new MemoryManager(Options.Executor.Memory.Bytes);
-        _environment = new ExecutionEnvironment(
-            "driver",
-            new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
-            MapOutputs,
-            new BlockManager("driver", Path.Combine(_directory, "blocks"), memory))
+        try
         {
-            Memory = memory,
-            SpillDirectory = Path.Combine(_spillDirectory, "spill"),
-            Compress = Options.Shuffle.Compress,
-        };
-        _backend = backendFactory?.Invoke(_environment) ??
-                   (Master.IsLocal ? new LocalBackend(Master.LocalThreads, _environment) : ClusterBackends.Create(this, _environment));
+            _environment = new ExecutionEnvironment(
+                "driver",
+                new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
+                MapOutputs,
+                new BlockManager("driver", Path.Combine(_directory, "blocks"), memory))
+            {
+                Memory = memory,
+                SpillDirectory = Path.Combine(_spillDirectory, "spill"),
+                Compress = Options.Shuffle.Compress,
+            };
+            _backend = backendFactory?.Invoke(_environment) ??
+                       (Master.IsLocal ? new LocalBackend(Master.LocalThreads, _environment) : ClusterBackends.Create(this, _environment));
+        }
+        catch
+        {
+            // Nobody can dispose a context whose constructor threw: leave no directory behind.
+            ContextDirectories.DeleteQuietly(_directory);
+            ContextDirectories.DeleteQuietly(_spillDirectory);
+            throw;
+        }
+
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
     }
@@ -182,7 +200,10 @@ public sealed partial class DataflowContext : IAsyncDisposable
         return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
     }
 
-    /// <summary>Stops the executors and deletes the context's shuffle and temporary files.</summary>
+    /// <summary>
+    /// Stops the executors, disposes the local executor's <see cref="TaskContext.ExecutorLocals"/> and deletes the
+    /// context's shuffle and temporary files.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -191,14 +212,22 @@ public sealed partial class DataflowContext : IAsyncDisposable
         }
 
         await _backend.DisposeAsync().ConfigureAwait(false);
-        await Listeners.DisposeAsync().ConfigureAwait(false);
-        _environment.ShuffleManager.Dispose();
-        _environment.BlockManager.Dispose();
-        foreach (var directory in new[] { _directory, _spillDirectory })
+        try
         {
-            if (Directory.Exists(directory))
+            // No task runs any more: the local executor's objects go with the context.
+            await _environment.Locals.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await Listeners.DisposeAsync().ConfigureAwait(false);
+            _environment.ShuffleManager.Dispose();
+            _environment.BlockManager.Dispose();
+            foreach (var directory in new[] { _directory, _spillDirectory })
             {
-                Directory.Delete(directory, recursive: true);
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
             }
         }
     }

@@ -43,7 +43,10 @@ public sealed partial record Master
         return Parse(string.IsNullOrWhiteSpace(fromEnvironment) ? "local[*]" : fromEnvironment);
     }
 
-    /// <summary>Parses a master URL; throws <see cref="ArgumentException"/> naming the accepted forms.</summary>
+    /// <summary>
+    /// Parses a master URL; throws <see cref="ArgumentException"/> whose message names the value and the accepted forms
+    /// (and no parameter name, since command-line programs print it as it is).
+    /// </summary>
     public static Master Parse(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -61,7 +64,7 @@ public sealed partial record Master
                 : int.Parse(local.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
             if (threads < 1)
             {
-                throw new ArgumentException($"Master '{url}' asks for {threads} threads; use local[N] with N >= 1, local[*] or orleans://host:port.", nameof(url));
+                throw new ArgumentException($"Master '{url}' asks for {threads} threads; use local[N] with N >= 1, local[*] or orleans://host:port.");
             }
 
             return new Master(text, threads, []);
@@ -72,14 +75,14 @@ public sealed partial record Master
             var gateways = text["orleans://".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (gateways.Length == 0 || gateways.Any(g => !GatewayPattern().IsMatch(g)))
             {
-                throw new ArgumentException($"Master '{url}' must list gateways as orleans://host:port[,host:port...].", nameof(url));
+                throw new ArgumentException($"Master '{url}' must list gateways as orleans://host:port[,host:port...].");
             }
 
             return new Master(text, 0, gateways);
         }
 
         throw new ArgumentException(
-            $"Unknown master '{url}'; use local, local[N], local[*] or orleans://host:port[,host:port...].", nameof(url));
+            $"Unknown master '{url}'; use local, local[N], local[*] or orleans://host:port[,host:port...].");
     }
 
     /// <inheritdoc />

@@ -82,7 +82,7 @@ public static class ProgramHost
     /// <summary>The one-line message of an error that is the user's to fix, or null for a job failure.</summary>
     private static string? BadInput(Exception e) => e switch
     {
-        UsageException or BadInputException or OutputExistsException or FileNotFoundException or DirectoryNotFoundException => e.Message,
+        UsageException or BadInputException or OutputExistsException or OutputPathException or FileNotFoundException or DirectoryNotFoundException => e.Message,
         JobFailedException { InnerException: BadInputException bad } => bad.Message,
         _ => null,
     };

@@ -86,6 +86,7 @@ internal sealed class OutputCommitter
     /// Call once, on the driver, before any task runs.
     /// </summary>
     /// <exception cref="OutputExistsException">The output is a file, or a non-empty directory without overwrite.</exception>
+    /// <exception cref="OutputPathException">A parent of the output is a file, or the output's directory cannot be created.</exception>
     public void SetupJob()
     {
         if (File.Exists(OutputPath))
@@ -100,10 +101,51 @@ internal sealed class OutputCommitter
             throw ExistsError();
         }
 
+        ThrowIfUnderFile();
         // A leftover from a crashed run with this very job id holds nothing worth keeping.
         DeleteDirectory(StagingPath);
-        Directory.CreateDirectory(AttemptsPath);
-        Directory.CreateDirectory(CommittedPath);
+        try
+        {
+            Directory.CreateDirectory(AttemptsPath);
+            Directory.CreateDirectory(CommittedPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The staging directory is ours, not the user's: name the path they gave and the directory refusing it.
+            var reason = e is UnauthorizedAccessException ? "permission denied" : "the filesystem refused it";
+            throw new OutputPathException(
+                $"Output path '{OutputPath}' cannot be written: no directory can be created in '{NearestExistingAncestor()}' ({reason}); choose an output path on a writable filesystem.",
+                e);
+        }
+    }
+
+    /// <exception cref="OutputPathException">A parent of the output path is a file.</exception>
+    private void ThrowIfUnderFile()
+    {
+        for (var parent = Path.GetDirectoryName(OutputPath); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                throw new OutputPathException(
+                    $"Output path '{OutputPath}' is under '{parent}', which is a file, not a directory; choose an output path whose parent is a directory.");
+            }
+
+            if (Directory.Exists(parent))
+            {
+                return;
+            }
+        }
+    }
+
+    private string NearestExistingAncestor()
+    {
+        var parent = Path.GetDirectoryName(OutputPath);
+        while (!string.IsNullOrEmpty(parent) && !Directory.Exists(parent))
+        {
+            parent = Path.GetDirectoryName(parent);
+        }
+
+        return parent ?? OutputPath;
     }
 
     /// <summary>Creates (or truncates) the file that task attempt <paramref name="attempt"/> of <paramref name="partition"/> writes.</summary>

@@ -55,6 +55,33 @@ public sealed class OutputCommitterTests : IDisposable
     }
 
     [Fact]
+    public void SetupJob_OutputUnderAFile_NamesTheFileNotTheStagingDirectory()
+    {
+        var file = _dir.Write("data.txt", "x");
+        var output = Path.Combine(file, "deeper", "out");
+
+        var error = Assert.Throws<OutputPathException>(() => new OutputCommitter(output, overwrite: false, "job1").SetupJob());
+
+        Assert.Equal($"Output path '{output}' is under '{file}', which is a file, not a directory; choose an output path whose parent is a directory.", error.Message);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void SetupJob_DirectoryCannotBeCreated_NamesTheUsersPath()
+    {
+        if (!Directory.Exists("/proc/self"))
+        {
+            Assert.Skip("needs Linux /proc, where no directory can be created");
+        }
+
+        var error = Assert.Throws<OutputPathException>(() => new OutputCommitter("/proc/x", overwrite: false, "job1").SetupJob());
+
+        Assert.StartsWith("Output path '/proc/x' cannot be written: no directory can be created in '/proc' (", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".dataflow-", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+    }
+
+    [Fact]
     public void SetupJob_NonEmptyOutputWithoutOverwrite_ThrowsAndLeavesItUntouched()
     {
         _dir.Write("out/keep.txt", "precious");

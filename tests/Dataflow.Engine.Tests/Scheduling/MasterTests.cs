@@ -35,6 +35,9 @@ public sealed class MasterTests
         var error = Assert.Throws<ArgumentException>(() => Master.Parse(url));
         Assert.Contains($"'{url}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("host:port", error.Message, StringComparison.Ordinal);
+        // Programs print the message as it is: no "(Parameter 'url')" tail.
+        Assert.Null(error.ParamName);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

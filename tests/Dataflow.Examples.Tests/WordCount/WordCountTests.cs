@@ -116,6 +116,46 @@ public sealed class WordCountTests : IDisposable
         var badMaster = await ProgramRunner.RunAsync("WordCount", "--input", ProgramRunner.DataFile("austen.txt"), "--master", "spark://x");
         Assert.Equal(2, badMaster.ExitCode);
         Assert.Contains("local[N]", badMaster.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", badMaster.Stderr, StringComparison.Ordinal);
+        Assert.Equal("WordCount: Unknown master 'spark://x'; use local, local[N], local[*] or orleans://host:port[,host:port...].",
+            badMaster.Stderr.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task WordCount_NonIntegralTop_IsUsageErrorWhileExponentFormCounts()
+    {
+        var input = Path.Combine(_temp, "few.txt");
+        await File.WriteAllTextAsync(input, string.Join(' ', Enumerable.Range(0, 12).Select(i => new string((char)('a' + i), 2))), TestContext.Current.CancellationToken);
+        var fractional = await ProgramRunner.RunAsync("WordCount", "--input", input, "--top", "1.5", "--master", "local[1]");
+        Assert.Equal(2, fractional.ExitCode);
+        Assert.Contains("--top: '1.5' is not a valid int", fractional.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", fractional.Stdout);
+
+        var exponent = await ProgramRunner.RunAsync("WordCount", "--input", input, "--top", "1e1", "--master", "local[1]");
+        Assert.True(exponent.ExitCode == 0, exponent.Stderr);
+        Assert.Equal(10, exponent.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task WordCount_UnusableOutputPath_ExitsTwoNamingTheUsersPath()
+    {
+        var file = Path.Combine(_temp, "a-file");
+        await File.WriteAllTextAsync(file, "x", TestContext.Current.CancellationToken);
+        var underFile = Path.Combine(file, "out");
+        var result = await ProgramRunner.RunAsync("WordCount", "--input", ProgramRunner.DataFile("jargon.txt"), "--output", underFile, "--master", "local[1]");
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"'{underFile}' is under '{file}', which is a file", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(".dataflow-", line, StringComparison.Ordinal);
+
+        if (Directory.Exists("/proc/self"))
+        {
+            var proc = await ProgramRunner.RunAsync("WordCount", "--input", ProgramRunner.DataFile("jargon.txt"), "--output", "/proc/x", "--master", "local[1]");
+            Assert.Equal(2, proc.ExitCode);
+            var procLine = Assert.Single(proc.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("Output path '/proc/x' cannot be written: no directory can be created in '/proc'", procLine, StringComparison.Ordinal);
+            Assert.DoesNotContain(".dataflow-", procLine, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
