@@ -46,7 +46,7 @@ public sealed class LogisticRegression : LinearEstimator
                 $"Logistic regression needs at least two classes, but every training label is {classes}; check the label column.", nameof(points));
         }
 
-        var data = await TrainingData.PackAsync(points, classes, StorageLevel, cancellationToken).ConfigureAwait(false);
+        var data = await TrainingData.PackAsync(points, classes, StorageLevel, callerFile, callerLine, cancellationToken).ConfigureAwait(false);
         try
         {
             var k = classes.Count;

@@ -14,8 +14,8 @@ namespace Dataflow.MLlib.Training;
 /// <param name="ComputeSeconds">From the first task's start to the end of the last task of the stage that ran the kernels.</param>
 /// <param name="AggregateSeconds">From there until the driver holds the summed partial results (tree levels included).</param>
 /// <param name="DriverSeconds">Everything else: the optimizer's step on the driver between passes.</param>
-/// <param name="MaxKernelSeconds">The longest time one task spent in the kernels (summed over its passes).</param>
-/// <param name="MaxBroadcastFetchSeconds">The longest time one task waited to read the model's broadcast (summed over its passes).</param>
+/// <param name="MaxKernelSeconds">The longest time one task spent in the kernels, per pass, summed over the iteration's passes.</param>
+/// <param name="MaxBroadcastFetchSeconds">The longest time one task waited to read the model's broadcast, per pass, summed over the iteration's passes.</param>
 /// <param name="BroadcastBytes">The serialised size of the model broadcast, summed over the passes.</param>
 /// <param name="PartialResultBytes">The serialised size of the partial results aggregated (one per partition), summed over the passes.</param>
 /// <remarks>

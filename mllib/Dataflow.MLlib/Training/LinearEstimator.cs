@@ -67,8 +67,11 @@ public abstract class LinearEstimator
     /// <summary>Where progress, the stop and warnings go.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
-    /// <summary>Checks the settings, naming the one that is wrong.</summary>
-    private protected void Validate()
+    /// <summary>
+    /// Checks the settings (fitting does too), throwing an <see cref="ArgumentException"/> that names the one that is
+    /// wrong.
+    /// </summary>
+    public void Validate()
     {
         if (!double.IsFinite(RegParam) || RegParam < 0)
         {

@@ -16,10 +16,11 @@ internal sealed record TrainingData(Rdd<InstanceBlock> Blocks, int Features, lon
     /// persists them at <paramref name="level"/> and materialises them with one job that also reads their shapes.
     /// </summary>
     /// <exception cref="ArgumentException">The data is empty, or partitions disagree on the feature count.</exception>
-    public static async Task<TrainingData> PackAsync(Rdd<LabeledPoint> points, ClassIndex? classes, StorageLevel level, CancellationToken cancellationToken)
+    public static async Task<TrainingData> PackAsync(Rdd<LabeledPoint> points, ClassIndex? classes, StorageLevel level, string callerFile, int callerLine,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var blocks = points.ToBlocks(classes).Persist(level);
+        var blocks = points.ToBlocks(classes, callerFile: callerFile, callerLine: callerLine).Persist(level);
         try
         {
             var shapes = await blocks.Select(static b => (b.Features, (long)b.Rows)).ToListAsync(cancellationToken).ConfigureAwait(false);
