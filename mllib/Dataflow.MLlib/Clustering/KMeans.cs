@@ -31,7 +31,8 @@ namespace Dataflow.MLlib.Clustering;
 /// no such row, and the empty centre stays where it was (it duplicates another): centres are never NaN.</para>
 /// <para><b>Jobs</b>: one that describes the data (and draws random initial rows); k-means|| adds two per
 /// initialisation step and one for the candidates' weights; then one per Lloyd iteration (plus one in an iteration
-/// that re-seeds an empty cluster), and one last job for the final cost of every run.</para>
+/// that re-seeds an empty cluster), and one last job for the final cost of every run. Each iteration's time is cut
+/// into the phases of <see cref="Training.IterationTimings"/> (<see cref="KMeansSummary.Timings"/>).</para>
 /// <para><b>Determinism</b>: every random choice is a hash of (<see cref="Seed"/>, run, partition, row), and partial
 /// results are combined in partition order, so the same data in the same partitions gives the same model on every
 /// master.</para>
@@ -70,6 +71,9 @@ public sealed class KMeans
 
     /// <summary>The depth of the tree aggregations, ≥ 1. Default 2.</summary>
     public int AggregationDepth { get; set; } = 2;
+
+    /// <summary>The per-block kernels run in the tasks. Default the managed SIMD kernels.</summary>
+    public IBlockKernels Kernels { get; set; } = new SimdKernels();
 
     /// <summary>Where progress (one line per iteration) goes. Default none.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -115,6 +119,7 @@ public sealed class KMeans
         if (!Enum.IsDefined(Initialization))
             throw new ArgumentOutOfRangeException(nameof(Initialization), Initialization, "Unknown initialisation mode.");
         ArgumentNullException.ThrowIfNull(Logger, nameof(Logger));
+        ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));
         if (InitialCenters is { } initial && initial.Count != K)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -144,9 +149,9 @@ public sealed class KMeans
             var initial = InitialCenters is { } given ? [Given(given, d)]
                 : Initialization == KMeansInitialization.Random ? [.. data.Picks.Select(p => CenterSets.Flatten([.. p.Select(x => x.Values)], d))]
                 : await KMeansParallel.InitializeAsync(blocks, [.. data.Picks.Select(p => p[0].Values)], K, d, InitializationSteps, Seed,
-                    AggregationDepth, cancellationToken, callerFile, callerLine);
+                    AggregationDepth, Kernels, cancellationToken, callerFile, callerLine);
             var initialized = Stopwatch.GetElapsedTime(started);
-            var lloyd = await new LloydIterations(blocks, K, d, MaxIterations, Tolerance, AggregationDepth, Logger, callerFile, callerLine)
+            var lloyd = await new LloydIterations(blocks, K, d, MaxIterations, Tolerance, AggregationDepth, Kernels, Logger)
                 .RunAsync(initial, cancellationToken);
             return Finish(lloyd, initial, d, initialized, Stopwatch.GetElapsedTime(started));
         }
@@ -168,7 +173,7 @@ public sealed class KMeans
         var centers = Enumerable.Range(0, K).Select(c => lloyd.Centers[best].AsSpan(c * d, d).ToArray()).ToArray();
         var summary = new KMeansSummary(lloyd.Costs[best], lloyd.History[best], lloyd.Converged[best],
             [.. Enumerable.Range(0, K).Select(c => (Vector)new DenseVector(initial[best].AsSpan(c * d, d).ToArray()))],
-            lloyd.Sizes[best], lloyd.Costs, best, initialized, lloyd.Times, total);
+            lloyd.Sizes[best], lloyd.Costs, best, initialized, lloyd.Timings, total);
         Logger.LogInformation("k-means: kept run {Run} of {Runs}, cost {Cost}, {Iterations} iterations{Converged}.", best, lloyd.Costs.Length,
             summary.Cost, summary.Iterations, summary.Converged ? ", converged" : ", not converged");
         return new KMeansModel(centers, summary);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Dataflow.MLlib.Data;
+using Dataflow.MLlib.Kernels;
 using Dataflow.MLlib.Linalg;
 using Dataflow.MLlib.Persistence;
 
@@ -112,16 +113,9 @@ public sealed class KMeansModel
     {
         ArgumentNullException.ThrowIfNull(points);
         var blocks = points.ToBlocks(numFeatures: NumFeatures, callerFile: callerFile, callerLine: callerLine);
-        var centers = points.Context.Broadcast(CenterSets.Of([CenterSets.Flatten(_centers, NumFeatures)], NumFeatures), callerFile, callerLine);
-        try
-        {
-            var totals = await KMeansPasses.AssignAsync(blocks, centers, 2, cancellationToken, callerFile, callerLine);
-            return totals.Costs.Length == 0 ? 0 : totals.Costs[0];
-        }
-        finally
-        {
-            await centers.DestroyAsync();
-        }
+        var totals = await KMeansPasses.AssignAsync(blocks, [CenterSets.Flatten(_centers, NumFeatures)], K, NumFeatures, new SimdKernels(), 2, null,
+            cancellationToken);
+        return totals.Costs[0];
     }
 
     /// <summary>Saves the centres under <paramref name="directory"/> (metadata.json and data.bin).</summary>

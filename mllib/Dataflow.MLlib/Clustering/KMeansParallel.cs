@@ -29,7 +29,7 @@ internal static class KMeansParallel
 
     /// <summary>The k initial centres of each run (row-major), from each run's first row.</summary>
     public static async Task<double[][]> InitializeAsync(Rdd<InstanceBlock> blocks, double[][] first, int k, int features, int steps,
-        long seed, int depth, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+        long seed, int depth, IBlockKernels kernels, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         var context = blocks.Context;
         var runs = first.Length;
@@ -45,8 +45,8 @@ internal static class KMeansParallel
                 broadcasts.Add(newest);
                 var previous = costs.Count == 0 ? null : costs[^1];
                 var current = (previous is null
-                        ? blocks.Select(b => UpdateCosts(b, null, newest.Value), callerFile, callerLine)
-                        : blocks.Zip(previous, callerFile, callerLine).Select(p => UpdateCosts(p.First, p.Second, newest.Value), callerFile, callerLine))
+                        ? blocks.Select(b => UpdateCosts(b, null, newest.Value, kernels), callerFile, callerLine)
+                        : blocks.Zip(previous, callerFile, callerLine).Select(p => UpdateCosts(p.First, p.Second, newest.Value, kernels), callerFile, callerLine))
                     .Persist(StorageLevel.MemoryAndDisk);
                 costs.Add(current);
                 var sums = await current.TreeAggregateAsync(new double[runs], AddCosts, AddSums, depth, cancellationToken, callerFile, callerLine);
@@ -72,12 +72,12 @@ internal static class KMeansParallel
                 await broadcast.DestroyAsync();
         }
 
-        return await ReduceAsync(blocks, candidates, k, features, seed, depth, cancellationToken, callerFile, callerLine);
+        return await ReduceAsync(blocks, candidates, k, features, seed, depth, kernels, cancellationToken, callerFile, callerLine);
     }
 
     // Distinct candidates per run; those with more than k are weighted (one job for all of them) and reduced to k.
     private static async Task<double[][]> ReduceAsync(Rdd<InstanceBlock> blocks, List<double[]>[] candidates, int k, int features,
-        long seed, int depth, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+        long seed, int depth, IBlockKernels kernels, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         var runs = candidates.Length;
         var distinct = candidates.Select(list => list.Distinct(ValuesComparer.Instance).ToList()).ToArray();
@@ -88,7 +88,7 @@ internal static class KMeansParallel
             var all = blocks.Context.Broadcast(CenterSets.Of([.. weigh.Select(r => distinct[r])], features), callerFile, callerLine);
             try
             {
-                var counts = await blocks.TreeAggregateAsync(Array.Empty<long>(), (c, b) => CountNearest(c, b, all.Value), AddCounts, depth,
+                var counts = await blocks.TreeAggregateAsync(Array.Empty<long>(), (c, b) => CountNearest(c, b, all.Value, kernels), AddCounts, depth,
                     cancellationToken, callerFile, callerLine);
                 var offset = 0;
                 foreach (var r in weigh)
@@ -119,13 +119,12 @@ internal static class KMeansParallel
 
     // Per run (run-major, run × rows): the squared distance of each row to its nearest candidate, given the distances
     // to the earlier candidates (null in the first round) and the centres the last round added.
-    private static double[] UpdateCosts(InstanceBlock block, double[]? previous, CenterSet added)
+    private static double[] UpdateCosts(InstanceBlock block, double[]? previous, CenterSet added, IBlockKernels kernels)
     {
         var runs = added.Norms.Length;
         var costs = previous is null ? new double[runs * block.Rows] : (double[])previous.Clone();
         var nearest = new int[block.Rows];
         var distances = new double[block.Rows];
-        var kernels = KMeansPasses.NewKernels();
         for (var r = 0; r < runs; r++)
         {
             var row = costs.AsSpan(r * block.Rows, block.Rows);
@@ -182,13 +181,12 @@ internal static class KMeansParallel
         }
     }
 
-    private static long[] CountNearest(long[] counts, InstanceBlock block, CenterSet centers)
+    private static long[] CountNearest(long[] counts, InstanceBlock block, CenterSet centers, IBlockKernels kernels)
     {
         if (counts.Length == 0)
             counts = new long[centers.Norms.Sum(n => n.Length)];
         var nearest = new int[block.Rows];
         var distances = new double[block.Rows];
-        var kernels = KMeansPasses.NewKernels();
         var offset = 0;
         for (var r = 0; r < centers.Norms.Length; r++)
         {

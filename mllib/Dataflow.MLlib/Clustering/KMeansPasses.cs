@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Dataflow.Broadcasting;
 using Dataflow.MLlib.Kernels;
+using Dataflow.MLlib.Training;
 using CenterSet = (double[][] Centers, double[][] Norms);
 using DataDescription = (long Rows, int Features, (ulong Key, double[] Values)[][] Picks);
 using LloydTotals = (double[] Sums, long[] Counts, double[] Costs);
@@ -20,9 +20,6 @@ internal static class KMeansPasses
     /// <summary>The purpose numbers that keep the draws of different uses of one seed apart.</summary>
     internal const long PickDraws = 1;
 
-    /// <summary>The kernels the tasks run (one instance per task: cheap, and holds no state between tasks).</summary>
-    internal static IBlockKernels NewKernels() => new SimdKernels();
-
     /// <summary>
     /// Counts the rows, checks every partition has the same feature count, and picks for each run the
     /// <paramref name="picksPerRun"/> rows with the smallest keys <c>hash(seed, run, partition, row)</c>: a uniform
@@ -39,26 +36,52 @@ internal static class KMeansPasses
     }
 
     /// <summary>
-    /// One Lloyd assignment for every run in <paramref name="centers"/>: per run, the sums of the rows nearest each
-    /// centre (run-major, <c>run × k × features</c>), their counts (<c>run × k</c>) and the summed squared distance.
+    /// One Lloyd assignment for every run in <paramref name="centers"/> (each k × features, row-major), as one
+    /// <see cref="BlockPass"/>: per run, the sums of the rows nearest each centre (run-major, <c>run × k × features</c>),
+    /// their counts (<c>run × k</c>) and the summed squared distance.
     /// </summary>
-    public static Task<LloydTotals> AssignAsync(Rdd<InstanceBlock> blocks, Broadcast<CenterSet> centers, int depth,
-        CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
-        blocks.TreeAggregateAsync(
-            (Array.Empty<double>(), Array.Empty<long>(), Array.Empty<double>()),
-            (totals, block) => Assign(totals, block, centers.Value),
-            MergeTotals, depth, cancellationToken, callerFile, callerLine);
+    /// <remarks>
+    /// The broadcast model is every run's centres followed by every run's centre norms; the pass's sums are the
+    /// per-centre sums, then the counts (float64, exact below 2^53 rows), then the costs.
+    /// </remarks>
+    public static async Task<LloydTotals> AssignAsync(Rdd<InstanceBlock> blocks, IReadOnlyList<double[]> centers, int k, int features,
+        IBlockKernels kernels, int depth, IterationRecorder? recorder, CancellationToken cancellationToken)
+    {
+        var runs = centers.Count;
+        var centerValues = runs * k * features;
+        var model = new double[centerValues + (runs * k)];
+        for (var r = 0; r < runs; r++)
+        {
+            centers[r].CopyTo(model, r * k * features);
+            CenterSets.Norms(centers[r], features).CopyTo(model, centerValues + (r * k));
+        }
+
+        var pass = await BlockPass.RunAsync(blocks, model, centerValues + (runs * k) + runs, Assign(kernels, runs, k, features), null, depth, recorder,
+            cancellationToken);
+        var sums = pass.Sums;
+        return (sums[..centerValues], [.. sums.AsSpan(centerValues, runs * k).ToArray().Select(c => (long)c)], sums[(centerValues + (runs * k))..]);
+    }
 
     /// <summary>
     /// For each run <c>r</c> with <c>wanted[r] &gt; 0</c>, the <c>wanted[r]</c> rows farthest from their nearest centre
     /// of <paramref name="centers"/> (farthest first; ties to the earlier partition and row), with their distances.
     /// </summary>
-    public static async Task<List<(double Distance, double[] Values)>[]> FarthestAsync(Rdd<InstanceBlock> blocks, Broadcast<CenterSet> centers,
-        int[] wanted, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    public static async Task<List<(double Distance, double[] Values)>[]> FarthestAsync(Rdd<InstanceBlock> blocks, CenterSet centers,
+        int[] wanted, IBlockKernels kernels, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
-        var found = await blocks
-            .SelectPartitions((index, partition) => Farthest(index, partition, centers.Value, wanted), false, callerFile, callerLine)
-            .ToListAsync(cancellationToken, callerFile, callerLine);
+        var broadcast = blocks.Context.Broadcast(centers, callerFile, callerLine);
+        List<(int Run, double Distance, int Partition, long Row, double[] Values)> found;
+        try
+        {
+            found = await blocks
+                .SelectPartitions((index, partition) => Farthest(index, partition, broadcast.Value, wanted, kernels), false, callerFile, callerLine)
+                .ToListAsync(cancellationToken, callerFile, callerLine);
+        }
+        finally
+        {
+            await broadcast.DestroyAsync();
+        }
+
         var result = new List<(double, double[])>[wanted.Length];
         for (var r = 0; r < wanted.Length; r++)
         {
@@ -137,42 +160,27 @@ internal static class KMeansPasses
     private static ArgumentException FeatureMismatch(int a, int b) => new(string.Create(CultureInfo.InvariantCulture,
         $"k-means needs every row to have the same feature count, but the data has rows of {a} and of {b} features; load all files with one feature count (numFeatures:)."));
 
-    private static LloydTotals Assign(LloydTotals totals, InstanceBlock block, CenterSet centers)
+    private static BlockContribution Assign(IBlockKernels kernels, int runs, int k, int features)
     {
-        var runs = centers.Norms.Length;
-        var k = centers.Norms[0].Length;
-        var d = block.Features;
-        if (totals.Costs.Length == 0)
-            totals = (new double[runs * k * d], new long[runs * k], new double[runs]);
-        var kernels = NewKernels();
-        for (var r = 0; r < runs; r++)
+        ArgumentNullException.ThrowIfNull(kernels);
+        var centerValues = runs * k * features;
+        return (block, model, sums, _) =>
         {
-            totals.Costs[r] += kernels.KMeansAssign(block, centers.Centers[r], centers.Norms[r],
-                totals.Sums.AsSpan(r * k * d, k * d), totals.Counts.AsSpan(r * k, k));
-        }
-
-        return totals;
-    }
-
-    private static LloydTotals MergeTotals(LloydTotals a, LloydTotals b)
-    {
-        if (a.Costs.Length == 0)
-            return b;
-        if (b.Costs.Length == 0)
-            return a;
-        for (var i = 0; i < a.Sums.Length; i++)
-            a.Sums[i] += b.Sums[i];
-        for (var i = 0; i < a.Counts.Length; i++)
-            a.Counts[i] += b.Counts[i];
-        for (var i = 0; i < a.Costs.Length; i++)
-            a.Costs[i] += b.Costs[i];
-        return a;
+            var counts = new long[k];
+            for (var r = 0; r < runs; r++)
+            {
+                Array.Clear(counts);
+                sums[centerValues + (runs * k) + r] += kernels.KMeansAssign(block, model.AsSpan(r * k * features, k * features),
+                    model.AsSpan(centerValues + (r * k), k), sums.AsSpan(r * k * features, k * features), counts);
+                for (var c = 0; c < k; c++)
+                    sums[centerValues + (r * k) + c] += counts[c];
+            }
+        };
     }
 
     private static IEnumerable<(int Run, double Distance, int Partition, long Row, double[] Values)> Farthest(int partition,
-        IEnumerable<InstanceBlock> blocks, CenterSet centers, int[] wanted)
+        IEnumerable<InstanceBlock> blocks, CenterSet centers, int[] wanted, IBlockKernels kernels)
     {
-        var kernels = NewKernels();
         var best = wanted.Select(_ => new List<(double Distance, long Row, InstanceBlock Block, int Index)>()).ToArray();
         long row = 0;
         foreach (var block in blocks)

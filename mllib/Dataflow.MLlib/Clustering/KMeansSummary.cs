@@ -1,4 +1,5 @@
 using Dataflow.MLlib.Linalg;
+using Dataflow.MLlib.Training;
 
 namespace Dataflow.MLlib.Clustering;
 
@@ -11,7 +12,7 @@ public sealed class KMeansSummary
 {
     internal KMeansSummary(double cost, IReadOnlyList<double> costHistory, bool converged, IReadOnlyList<Vector> initialCenters,
         IReadOnlyList<long> clusterSizes, IReadOnlyList<double> runCosts, int bestRun, TimeSpan initializationTime,
-        IReadOnlyList<TimeSpan> iterationTimes, TimeSpan trainingTime)
+        IReadOnlyList<IterationTimings> timings, TimeSpan trainingTime)
     {
         Cost = cost;
         CostHistory = costHistory;
@@ -21,7 +22,7 @@ public sealed class KMeansSummary
         RunCosts = runCosts;
         BestRun = bestRun;
         InitializationTime = initializationTime;
-        IterationTimes = iterationTimes;
+        Timings = timings;
         TrainingTime = trainingTime;
     }
 
@@ -59,10 +60,12 @@ public sealed class KMeansSummary
     public TimeSpan InitializationTime { get; }
 
     /// <summary>
-    /// The wall time of each Lloyd iteration (one engine job for all runs still active; more than
-    /// <see cref="Iterations"/> entries when another run went on longer).
+    /// Where each Lloyd iteration's time went (broadcast, scheduling, compute, aggregate, driver; one pass, i.e. one
+    /// engine job, for all the runs still active), with the lowest cost of those runs as its objective. There are
+    /// more entries than <see cref="Iterations"/> when another run went on longer. An iteration that re-seeds an
+    /// empty cluster counts the extra job that finds the farthest rows as driver time.
     /// </summary>
-    public IReadOnlyList<TimeSpan> IterationTimes { get; }
+    public IReadOnlyList<IterationTimings> Timings { get; }
 
     /// <summary>Time from the start to the end of fitting.</summary>
     public TimeSpan TrainingTime { get; }

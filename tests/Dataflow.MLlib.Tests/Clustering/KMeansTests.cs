@@ -155,17 +155,26 @@ public sealed class KMeansTests(LocalContextFixture fixture) : IClassFixture<Loc
         Assert.Equal(reference.Iterations, single.Summary.Iterations);
         Assert.True(single.Summary.Iterations > 2);
         Assert.Equal(1 + single.Summary.Iterations + 1, singleJobs);
+        Assert.Equal(single.Summary.Iterations, single.Summary.Timings.Count);
+        Assert.Equal(Enumerable.Range(1, single.Summary.Iterations), single.Summary.Timings.Select(t => t.Iteration));
+        Assert.Equal(single.Summary.CostHistory, single.Summary.Timings.Select(t => t.Objective));
+        Assert.All(single.Summary.Timings, t =>
+        {
+            Assert.Equal(1, t.Passes);
+            Assert.True(t.ComputeSeconds > 0 && t.WallSeconds >= t.ComputeSeconds, $"compute {t.ComputeSeconds} s of a {t.WallSeconds} s iteration");
+            Assert.True(t.BroadcastBytes > 5 * 4 * 8, $"the centres' broadcast is {t.BroadcastBytes} bytes");
+        });
 
         var several = await new KMeans { K = 5, Initialization = KMeansInitialization.Random, Seed = 2, Runs = 4 }.FitAsync(data, Ct);
         await _ctx.Listeners.FlushAsync();
         var severalJobs = counter.Jobs - singleJobs;
-        Assert.Equal(1 + several.Summary!.IterationTimes.Count + 1, severalJobs);
-        Assert.InRange(several.Summary.IterationTimes.Count, several.Summary.Iterations, 20);
+        Assert.Equal(1 + several.Summary!.Timings.Count + 1, severalJobs);
+        Assert.InRange(several.Summary.Timings.Count, several.Summary.Iterations, 20);
 
         // k-means||: two jobs per step (two steps) and one for the candidates' weights.
         var parallel = await new KMeans { K = 5, Seed = 2, Runs = 3 }.FitAsync(data, Ct);
         await _ctx.Listeners.FlushAsync();
-        Assert.Equal(1 + 5 + parallel.Summary!.IterationTimes.Count + 1, counter.Jobs - singleJobs - severalJobs);
+        Assert.Equal(1 + 5 + parallel.Summary!.Timings.Count + 1, counter.Jobs - singleJobs - severalJobs);
         _ctx.Listeners.Remove(counter);
     }
 
