@@ -56,7 +56,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
         Options = options ?? new DataflowOptions();
         DataflowConfiguration.Validate(Options);
         Master = Master.Resolve(Options.Master);
-        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        LoggerFactory = loggerFactory ?? Diagnostics.AmbientLogging.Current ?? NullLoggerFactory.Instance;
         _time = timeProvider ?? TimeProvider.System;
         var localRoot = Path.GetFullPath(Options.Shuffle.LocalDirectory);
         var spillRoot = Options.Shuffle.SpillDirectory is { } spill ? Path.GetFullPath(spill) : localRoot;
@@ -72,8 +72,11 @@ public sealed partial class DataflowContext : IAsyncDisposable
         _spillDirectory = Path.Combine(spillRoot, Path.GetFileName(_directory));
         MapOutputs = new MapOutputTracker();
         var memory = new MemoryManager(Options.Executor.Memory.Bytes);
+        // The bus exists before the backend, which reports the executors it finds to it.
+        Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         try
         {
+            StartDiagnostics();
             _environment = new ExecutionEnvironment(
                 "driver",
                 new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
@@ -86,16 +89,17 @@ public sealed partial class DataflowContext : IAsyncDisposable
             };
             _backend = backendFactory?.Invoke(_environment) ??
                        (Master.IsLocal ? new LocalBackend(Master.LocalThreads, _environment) : ClusterBackends.Create(this, _environment));
+            BackendStarted();
         }
         catch
         {
-            // Nobody can dispose a context whose constructor threw: leave no directory behind.
+            // Nobody can dispose a context whose constructor threw: leave no directory or event log behind.
+            AbandonDiagnostics();
             ContextDirectories.DeleteQuietly(_directory);
             ContextDirectories.DeleteQuietly(_spillDirectory);
             throw;
         }
 
-        Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
     }
 
@@ -219,7 +223,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
         }
         finally
         {
-            await Listeners.DisposeAsync().ConfigureAwait(false);
+            await StopDiagnosticsAsync().ConfigureAwait(false);
             _environment.ShuffleManager.Dispose();
             _environment.BlockManager.Dispose();
             foreach (var directory in new[] { _directory, _spillDirectory })

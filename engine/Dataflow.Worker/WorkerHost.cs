@@ -94,6 +94,11 @@ internal static class WorkerHost
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Orleans", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Polly logs "Resilience pipeline executed" at information on every grain placement.
+        logging.AddFilter("Polly", LogLevel.Warning);
+        // The watchdog warns that its first heartbeat was late while the silo is still starting (JIT, first GCs): a
+        // false alarm on every start; a stalled silo shows up as lost membership anyway.
+        logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         // After the filters above, so that e.g. Logging__LogLevel__Orleans=Information in the environment wins.
         logging.AddConfiguration(configuration);
         // Everything to standard error: standard output carries results only, and a worker has none.

@@ -1,5 +1,6 @@
 using Dataflow.Cluster.Grains;
 using Dataflow.Cluster.Worker;
+using Dataflow.Scheduling;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -22,6 +23,7 @@ internal sealed partial class OrleansBackend
         }
 
         LogExecutorLost(executor.Id, reason);
+        _context.Listeners.Post(new ExecutorRemovedEvent(_context.Now, executor.Id, reason));
         executor.Lost.Cancel();
         _context.MapOutputs.RemoveOutputsOnExecutor(executor.Id);
         _context.BlockLocations.RemoveExecutor(executor.Id);
@@ -104,6 +106,7 @@ internal sealed partial class OrleansBackend
             }
 
             LogExecutorAdded(info.ExecutorId, info.Slots, missing.Count);
+            _context.Listeners.Post(new ExecutorAddedEvent(_context.Now, info.ExecutorId, info.Host, info.Slots));
             Dispatch();
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -131,6 +134,12 @@ internal sealed partial class OrleansBackend
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Silo} runs {Worker}, this driver {Driver}: it gets no tasks. " + BuildAdvice)]
     private partial void LogIncompatible(string silo, string worker, string driver);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the cluster at {Master}: {Executors} executors, {Slots} task slots.")]
+    private partial void LogConnected(string master, int executors, int slots);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from the cluster at {Master}.")]
+    private partial void LogDisconnected(string master);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading cluster membership failed: {Reason}.")]
     private partial void LogMembershipFailed(string reason);

@@ -125,6 +125,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         }
 
         backend._membership = backend.FollowMembershipAsync();
+        backend.LogConnected(context.Master.Url, backend.Executors.Count, backend.DefaultParallelism);
         return backend;
     }
 
@@ -262,6 +263,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         }
 
         _stopping.Dispose();
+        LogDisconnected(_context.Master.Url);
     }
 
     private List<RemoteExecutor> LiveExecutors()

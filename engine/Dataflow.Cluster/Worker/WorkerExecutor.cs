@@ -87,8 +87,11 @@ internal sealed partial class WorkerExecutor : IDisposable
         TaskResult result;
         try
         {
+            var deserializing = System.Diagnostics.Stopwatch.GetTimestamp();
             var task = app.Stages.Get(request.BinaryId).ForPartition(request.PartitionId);
+            var deserializeTime = System.Diagnostics.Stopwatch.GetElapsedTime(deserializing);
             result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
+            result.Metrics.DeserializeTime += deserializeTime;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using Dataflow.Configuration;
+using Dataflow.Diagnostics;
 using Dataflow.IO;
 
 namespace Dataflow.CommandLine;
@@ -6,7 +7,9 @@ namespace Dataflow.CommandLine;
 /// <summary>
 /// Runs a command-line program with the exit-code conventions: 0 success; 2 usage error or bad input (one line on
 /// standard error); 1 the job failed (a one-line summary); 130 cancelled by Ctrl-C (the running action is cancelled
-/// cleanly). Standard output is left to the program's results.
+/// cleanly). Standard output is left to the program's results. While the program runs, contexts created without a
+/// logger factory log to standard error, one line per message, at <c>Dataflow:Log:Level</c> (<c>--log-level</c>,
+/// default warning) and above.
 /// </summary>
 public static class ProgramHost
 {
@@ -46,6 +49,9 @@ public static class ProgramHost
             }
 
             var options = standard.LoadOptions(parsed);
+            // Contexts the program creates without a logger factory of their own log here (Dataflow:Log:Level).
+            using var logging = new StderrLoggerFactory(parser.ProgramName, options.Log.Level, Console.Error);
+            using var ambient = AmbientLogging.Use(logging);
             try
             {
                 _ = Master.Resolve(options.Master);

@@ -1,5 +1,6 @@
 using System.Collections;
 using Dataflow.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Dataflow.CommandLine;
 
@@ -17,7 +18,12 @@ public sealed class StandardOptions
             valueName: "URL");
         ExecutorMemory = parser.Add<ByteSize?>("executor-memory",
             "memory per executor, e.g. 2g (sets Dataflow:Executor:Memory)");
-        EventLog = parser.Add<string?>("event-log", "directory to write the event log to", valueName: "DIR");
+        EventLog = parser.Add<string?>("event-log",
+            "write the application's event log (<app-id>.jsonl) into this directory (sets Dataflow:EventLog:Directory)",
+            valueName: "DIR");
+        LogLevel = parser.Add<LogLevel?>("log-level",
+            "least severe driver log level written to stderr: trace, debug, information, warning, error, critical or none (default warning; sets Dataflow:Log:Level)",
+            valueName: "LEVEL");
         // Values may contain commas (orleans://a:1,b:2), so --conf splits itself: see ToConfPairs.
         Conf = parser.AddList<string>("conf", "set a configuration key (keys listed below)", "KEY=VALUE",
             splitCommas: false);
@@ -29,8 +35,11 @@ public sealed class StandardOptions
     /// <summary><c>--executor-memory SIZE</c>; null when absent.</summary>
     public Option<ByteSize?> ExecutorMemory { get; }
 
-    /// <summary><c>--event-log DIR</c>; null when absent. Not a configuration key yet, so read it directly.</summary>
+    /// <summary><c>--event-log DIR</c>; null when absent. Becomes <c>Dataflow:EventLog:Directory</c>.</summary>
     public Option<string?> EventLog { get; }
+
+    /// <summary><c>--log-level LEVEL</c>; null when absent. Becomes <c>Dataflow:Log:Level</c>.</summary>
+    public Option<LogLevel?> LogLevel { get; }
 
     /// <summary><c>--conf KEY=VALUE</c>, repeatable; the raw texts.</summary>
     public Option<IReadOnlyList<string>> Conf { get; }
@@ -38,8 +47,10 @@ public sealed class StandardOptions
     /// <summary>
     /// The <c>--conf</c> pairs for <see cref="DataflowConfiguration.Load"/>: each <c>--conf</c> (a comma starts a new
     /// pair only when the next piece has its own '=', so <c>--conf a=1,b=2</c> is two pairs and
-    /// <c>--conf Dataflow:Master=orleans://h1:1,h2:2</c> one), then <c>--master</c> as <c>Dataflow:Master</c> and
-    /// <c>--executor-memory</c> as <c>Dataflow:Executor:Memory</c>, which therefore win over <c>--conf</c>.
+    /// <c>--conf Dataflow:Master=orleans://h1:1,h2:2</c> one), then <c>--master</c> as <c>Dataflow:Master</c>,
+    /// <c>--executor-memory</c> as <c>Dataflow:Executor:Memory</c>, <c>--event-log</c> as
+    /// <c>Dataflow:EventLog:Directory</c> and <c>--log-level</c> as <c>Dataflow:Log:Level</c>, which therefore win over
+    /// <c>--conf</c>.
     /// </summary>
     /// <param name="result">A result of the parser these options were added to.</param>
     /// <returns>Pairs in precedence order, later ones winning.</returns>
@@ -72,6 +83,17 @@ public sealed class StandardOptions
         {
             pairs.Add(new($"{DataflowOptions.SectionName}:{nameof(DataflowOptions.Executor)}:{nameof(ExecutorOptions.Memory)}",
                 memory.ToString()));
+        }
+
+        if (result.Get(EventLog) is { } eventLog)
+        {
+            pairs.Add(new($"{DataflowOptions.SectionName}:{nameof(DataflowOptions.EventLog)}:{nameof(EventLogOptions.Directory)}", eventLog));
+        }
+
+        if (result.Get(LogLevel) is { } level)
+        {
+            pairs.Add(new($"{DataflowOptions.SectionName}:{nameof(DataflowOptions.Log)}:{nameof(LogOptions.Level)}",
+                OptionValueParser.Format(level)));
         }
 
         return pairs;

@@ -46,6 +46,12 @@ public sealed class DataflowOptions
     /// <summary>How broadcast values reach a cluster's executors (<c>Dataflow:Broadcast</c>).</summary>
     public BroadcastOptions Broadcast { get; set; } = new();
 
+    /// <summary>The driver's event log (<c>Dataflow:EventLog</c>).</summary>
+    public EventLogOptions EventLog { get; set; } = new();
+
+    /// <summary>Driver logging of command-line programs (<c>Dataflow:Log</c>).</summary>
+    public LogOptions Log { get; set; } = new();
+
     /// <summary>Worker silo settings (<c>Dataflow:Worker</c>); read by <c>Dataflow.Worker</c> only.</summary>
     public WorkerOptions Worker { get; set; } = new();
 

@@ -7,8 +7,14 @@ namespace Dataflow.Execution;
 /// <remarks>Spark: TaskMetrics</remarks>
 public sealed class TaskMetrics
 {
-    /// <summary>Wall time of the attempt on the executor.</summary>
+    /// <summary>Wall time of the attempt on the executor, from the start of its computation to its end (the compute time).</summary>
     public TimeSpan Duration { get; set; }
+
+    /// <summary>
+    /// Time the executor spent turning the shipped stage payload into this task (closures, captured state) before
+    /// running it; zero in local mode, where tasks are not serialised.
+    /// </summary>
+    public TimeSpan DeserializeTime { get; set; }
 
     /// <summary>Time the process spent paused in garbage collection while the task ran (process-wide: tasks running at the same time see the same pauses).</summary>
     public TimeSpan GcTime { get; set; }
@@ -51,6 +57,7 @@ public sealed class TaskMetrics
     {
         ArgumentNullException.ThrowIfNull(other);
         Duration += other.Duration;
+        DeserializeTime += other.DeserializeTime;
         GcTime += other.GcTime;
         RecordsRead += other.RecordsRead;
         BytesRead += other.BytesRead;

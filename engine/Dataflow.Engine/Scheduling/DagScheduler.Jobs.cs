@@ -1,6 +1,6 @@
+using Dataflow.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.Shuffle;
-using Microsoft.Extensions.Logging;
 
 namespace Dataflow.Scheduling;
 
@@ -86,8 +86,7 @@ internal sealed partial class DagScheduler
                 }
                 catch (StageFetchFailedException e) when (attempt < MaxStageAttemptsPerJob)
                 {
-                    _logger.LogWarning("Job {JobId}: {Message}; recomputing the lost map output and resubmitting {Count} partitions.",
-                        job.Id, e.Message, remaining.Count);
+                    _logger.FetchFailedResubmitting(job.Id, e.Message, remaining.Count);
                 }
             }
             _bus.Post(new JobEndEvent(_context.Now, job.Id, true, null));
@@ -180,7 +179,7 @@ internal sealed partial class DagScheduler
                 catch (StageFetchFailedException e)
                 {
                     // The stage's own input was lost; the next round recomputes it, then reruns this stage.
-                    _logger.LogWarning("Job {JobId}: {Message}; resubmitting.", job.Id, e.Message);
+                    _logger.FetchFailedInMapStage(job.Id, e.Message);
                 }
 
                 inFlight.Remove(id);

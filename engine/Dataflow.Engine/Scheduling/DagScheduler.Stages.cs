@@ -1,3 +1,4 @@
+using Dataflow.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.Scheduling.Backends;
 using Dataflow.Shuffle;
@@ -108,10 +109,13 @@ internal sealed partial class DagScheduler
 
             if (attempt + 1 >= _maxTaskFailures)
             {
+                _logger.TaskFailedFinally(info.TaskId, stage.Id, stageAttempt, partition, attempt, result.ExecutorId, EngineLog.Cause(result.Error));
                 var failure = new JobFailedException(jobId, stage.Id, partition, attempt, stage.CallSite, result.Error!);
                 await stageCancellation.CancelAsync().ConfigureAwait(false);
                 throw failure;
             }
+
+            _logger.TaskFailedRetrying(info.TaskId, stage.Id, stageAttempt, partition, attempt, result.ExecutorId, EngineLog.Cause(result.Error), _maxTaskFailures - attempt - 1);
         }
     }
 

@@ -49,6 +49,9 @@ public sealed class ListenerBus : IAsyncDisposable
 
     internal void Post(DataflowEvent e) => _queue.Writer.TryWrite(e);
 
+    /// <summary>Accepts no more events; those posted are still delivered (for a context whose construction failed).</summary>
+    internal void Complete() => _queue.Writer.TryComplete();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -23,5 +23,8 @@ internal abstract class Stage(int id, RddBase rdd, IReadOnlyList<ShuffleMapStage
     public abstract StageTask CreateTask(int partition);
 
     public StageInfo Info(int attempt, int numTasks) =>
-        new(Id, attempt, CallSite, numTasks, (this as ShuffleMapStage)?.Dependency.ShuffleId, [.. Parents.Select(p => p.Id)]);
+        new(Id, attempt, CallSite, numTasks, (this as ShuffleMapStage)?.Dependency.ShuffleId, [.. Parents.Select(p => p.Id)])
+        {
+            Rdds = [.. Dependencies.Lineage.Walk(Rdd, acrossShuffles: false).OrderBy(r => r.Id).Select(RddInfo.Of)],
+        };
 }

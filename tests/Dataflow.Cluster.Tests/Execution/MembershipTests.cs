@@ -1,6 +1,7 @@
 using Dataflow.Cluster.Driver;
 using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
+using Dataflow.Diagnostics;
 using Dataflow.Scheduling;
 using Dataflow.Tests.Support;
 using Orleans.Configuration;
@@ -54,10 +55,14 @@ public sealed class MembershipTests : IAsyncLifetime
     [Fact]
     public async Task WorkerThatDies_ItsRunningTasksRunElsewhereAndTheResultIsRight()
     {
-        await using var ctx = new DataflowContext(new DataflowOptions { Master = _cluster.Master });
+        // The driver's log as a program writes it to standard error.
+        var log = new StringWriter();
+        var logging = new StderrLoggerFactory("Driver", Microsoft.Extensions.Logging.LogLevel.Warning, log);
+        var ctx = new DataflowContext(new DataflowOptions { Master = _cluster.Master }, logging);
         var recorder = new EventRecorder();
         ctx.Listeners.Add(recorder);
         var victim = _cluster.Cluster.Silos[^1];
+        var victimId = victim.SiloAddress.ToParsableString();
 
         var job = ctx.Range(0, 4_000, 1, 40).Select(x => { Thread.Sleep(2); return x % 7; }).SumAsync(Ct);
         // Kill the worker once tasks are running on it.
@@ -72,6 +77,18 @@ public sealed class MembershipTests : IAsyncLifetime
         await ctx.Listeners.FlushAsync();
 
         Assert.Equal(Enumerable.Range(0, 4_000).Sum(x => x % 7), sum);
-        Assert.Contains(recorder.Events.OfType<TaskEndEvent>(), e => e.Error is ExecutorLostException lost && lost.ExecutorId == victim.SiloAddress.ToParsableString());
+        Assert.Contains(recorder.Events.OfType<TaskEndEvent>(), e => e.Error is ExecutorLostException lost && lost.ExecutorId == victimId);
+        Assert.Contains(recorder.Events.OfType<ExecutorRemovedEvent>(), e => e.ExecutorId == victimId && e.Reason.Length > 0);
+        await ctx.DisposeAsync();
+        logging.Dispose();
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith($"Driver: warning: Executor {victimId} lost: ", StringComparison.Ordinal)
+            && l.EndsWith("; its running tasks are retried elsewhere.", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Driver: warning: Task ", StringComparison.Ordinal)
+            && l.Contains($"failed on executor {victimId}: ExecutorLostException", StringComparison.Ordinal)
+            && l.Contains("; retrying (", StringComparison.Ordinal));
+        // Only the engine's own words: no Orleans client chatter at the default level.
+        Assert.All(lines, l => Assert.StartsWith("Driver: ", l, StringComparison.Ordinal));
     }
 }

@@ -24,6 +24,22 @@ public class StandardOptionsTests
     }
 
     [Fact]
+    public void LoadOptions_EventLogAndLogLevel_BecomeTheirKeys()
+    {
+        var options = _standard.LoadOptions(_parser.Parse(["--event-log", "/tmp/events", "--log-level", "Information"]),
+            environment: new Hashtable());
+
+        Assert.Equal("/tmp/events", options.EventLog.Directory);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, options.Log.Level);
+        var defaults = _standard.LoadOptions(_parser.Parse([]), environment: new Hashtable());
+        Assert.Null(defaults.EventLog.Directory);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, defaults.Log.Level);
+        var conf = _standard.LoadOptions(_parser.Parse(["--conf", "Dataflow:Log:Level=error"]), environment: new Hashtable());
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, conf.Log.Level);
+        Assert.Throws<UsageException>(() => _parser.Parse(["--log-level", "loud"]));
+    }
+
+    [Fact]
     public void ToConfPairs_AllGiven_ConfFirstThenDedicatedOptions()
     {
         var result = _parser.Parse(["--conf", "Dataflow:Executor:Memory=1g", "--executor-memory", "512m",
