@@ -66,7 +66,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         AppId = Guid.NewGuid().ToString("N");
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
-            [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes);
+            [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes,
+            JobAssemblies.Provided());
     }
 
     public string AppId { get; }

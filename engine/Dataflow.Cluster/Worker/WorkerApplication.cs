@@ -13,7 +13,7 @@ namespace Dataflow.Cluster.Worker;
 /// cached blocks, broadcast copies, executor-local objects, the map outputs it was told about), the stage binaries it was sent and results
 /// too large to return inline (<see cref="Stages"/>), and the cached blocks it serves and fetches (<see cref="Blocks"/>).
 /// </summary>
-internal sealed class WorkerApplication : IDisposable
+internal sealed partial class WorkerApplication : IDisposable
 {
     private readonly string _directory;
     private readonly IDriverEndpoint _driver;
@@ -25,6 +25,7 @@ internal sealed class WorkerApplication : IDisposable
         _driver = spec.Driver;
         _logger = logger;
         _directory = Path.Combine(executor.Directory, "apps", spec.AppId);
+        var provided = ProvidedAssemblyCheck.Verify(spec.AppId, spec.Provided);
         var bytes = spec.Assemblies.ToDictionary(a => a.Name, a => executor.Blobs.Get(WorkerExecutor.AssemblyKey(a.Hash)), StringComparer.Ordinal);
         LoadContext = new JobLoadContext(spec.AppId, bytes);
         var loaded = new List<Assembly>();
@@ -40,6 +41,7 @@ internal sealed class WorkerApplication : IDisposable
             }
         }
 
+        LogSetUp(logger, AppId, string.Join(", ", loaded.Select(a => a.GetName().Name)), string.Join(", ", provided.Select(a => $"{a.GetName().Name} {a.GetName().Version}")));
         Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
         BroadcastPieces = new BroadcastPieces(Path.Combine(_directory, "broadcast"), executor.ExecutorId, AppId, _driver, grains);
         SerializerRegistrations.Register(AppId, spec.SerializerRegistrations, LoadContext, Policy);
@@ -115,6 +117,9 @@ internal sealed class WorkerApplication : IDisposable
         Environment.BlockManager.RemoveRdd(rddId);
         Blocks.DropServed(rddId);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Application {AppId}: job assemblies [{Shipped}]; provided by this worker [{Provided}].")]
+    private static partial void LogSetUp(ILogger logger, string appId, string shipped, string provided);
 
     private object? FetchBroadcast(long id) => ValueCodec.Deserialize(BroadcastPieces.FetchAsync(id).GetAwaiter().GetResult(), Policy);
 
