@@ -107,6 +107,7 @@ internal sealed partial class DagScheduler
             }
 
             job.Dispose();
+            await SweepUnreachableAsync().ConfigureAwait(false);
         }
     }
 
