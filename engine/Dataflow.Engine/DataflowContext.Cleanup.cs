@@ -2,6 +2,9 @@ namespace Dataflow;
 
 public sealed partial class DataflowContext
 {
+    /// <summary>Releases shuffles and broadcasts once the program can no longer reach them.</summary>
+    internal ContextCleaner Cleaner { get; } = new();
+
     /// <summary>
     /// Deletes the files of every shuffle and forgets their outputs. Shuffles live until the context is disposed so
     /// that later jobs can skip stages; call this in long-running drivers to reclaim the disk. A later job that needs
@@ -29,6 +32,7 @@ public sealed partial class DataflowContext
     /// </summary>
     internal void ReleaseShuffle(int shuffleId)
     {
+        Cleaner.ForgetShuffle(shuffleId);
         Scheduler.ForgetShuffle(shuffleId);
         MapOutputs.UnregisterShuffle(shuffleId);
         _environment.ShuffleManager.RemoveShuffle(shuffleId);

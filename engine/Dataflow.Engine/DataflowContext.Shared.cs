@@ -38,6 +38,7 @@ public sealed partial class DataflowContext
     {
         var broadcast = new Broadcast<T>(Interlocked.Increment(ref _nextBroadcastId), value, this, new CallSite(nameof(Broadcast), callerFile, callerLine));
         _broadcastValues[broadcast.Id] = value;
+        Cleaner.RegisterBroadcast(broadcast);
         return broadcast;
     }
 
@@ -53,6 +54,7 @@ public sealed partial class DataflowContext
         if (destroyed)
         {
             _broadcastValues.TryRemove(id, out _);
+            Cleaner.ForgetBroadcast(id);
         }
 
         Environment.Broadcasts.Remove(id);

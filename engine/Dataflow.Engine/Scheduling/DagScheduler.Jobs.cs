@@ -106,6 +106,7 @@ internal sealed partial class DagScheduler
             }
 
             job.Dispose();
+            await SweepUnreachableAsync().ConfigureAwait(false);
         }
     }
 

@@ -69,6 +69,8 @@ public sealed class JobStateReleaseTests
         // The driver.
         Assert.Equal(0, ctx.Scheduler.ActiveJobCount);
         Assert.Equal(0, ctx.Scheduler.MapStageCount);
+        Assert.Equal(0, ctx.Scheduler.ReleasedStageIdCount);
+        Assert.Equal(0, ctx.Cleaner.Count);
         Assert.Empty(ctx.MapOutputs.ShuffleIds);
         Assert.Equal(0, backend.StagePayloadCount);
         Assert.Equal(0, ctx.BroadcastValueCount);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dataflow.Tests.Support;
 
 namespace Dataflow.Tests.Scheduling;
@@ -82,10 +83,47 @@ public sealed class JobStateReleaseTests
         Assert.Equal(0, ctx.Scheduler.MapStageCount);
     }
 
+    [Fact]
+    public async Task UnreachableShuffleAndBroadcast_AreReleasedByTheNextJobAfterACollection()
+    {
+        await using var ctx = new DataflowContext("local[2]");
+        var (shuffleId, broadcastId, probes) = await RunAndForgetAsync(ctx);
+        Assert.Equal([shuffleId], ctx.MapOutputs.ShuffleIds);
+        Assert.NotEmpty(Directory.GetFiles(ctx.WorkDirectory, $"shuffle_{shuffleId}_*", SearchOption.AllDirectories));
+        Assert.True(ctx.TryGetBroadcastValue(broadcastId, out _));
+
+        // Nothing references the RDD or the broadcast any more: after a collection, the next job's end releases both.
+        // Resumed on a fresh frame: the frame that awaited the helper may still hold its finished task.
+        await Task.Yield();
+        IterationLoop.HeapAfterFullGc();
+        Assert.All(probes, probe => Assert.False(probe.TryGetTarget(out _), "the RDDs and the broadcast are still reachable"));
+        Assert.Equal(4, await ctx.Parallelize(Enumerable.Range(0, 4).ToArray(), 2).CountAsync(Ct));
+        Assert.Empty(ctx.MapOutputs.ShuffleIds);
+        Assert.Empty(Directory.GetFiles(ctx.WorkDirectory, "shuffle_*", SearchOption.AllDirectories));
+        Assert.False(ctx.TryGetBroadcastValue(broadcastId, out _));
+        Assert.Equal(0, ctx.Cleaner.Count);
+        Assert.Equal(0, ctx.Scheduler.ReleasedStageIdCount);
+    }
+
+    /// <summary>Runs a job over a user shuffle and a broadcast, keeping neither.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<(int ShuffleId, long BroadcastId, List<WeakReference<object>> Probes)> RunAndForgetAsync(DataflowContext ctx)
+    {
+        var offset = ctx.Broadcast(new[] { 10 });
+        var source = ctx.Parallelize(Enumerable.Range(0, 100).ToArray(), 4);
+        var mapped = source.Select(x => (x % 5, x + offset.Value[0]));
+        var sums = mapped.ReduceByKey((a, b) => a + b, 2);
+        Assert.Equal(5, await sums.CountAsync(Ct));
+        var probes = new List<WeakReference<object>> { new(offset), new(source), new(mapped), new(sums), new(sums.Dependencies[0]) };
+        return (ctx.MapOutputs.ShuffleIds.Single(), offset.Id, probes);
+    }
+
     private static void AssertNoFinishedJobState(DataflowContext ctx)
     {
         Assert.Equal(0, ctx.Scheduler.ActiveJobCount);
         Assert.Equal(0, ctx.Scheduler.MapStageCount);
+        Assert.Equal(0, ctx.Scheduler.ReleasedStageIdCount);
+        Assert.Equal(0, ctx.Cleaner.Count);
         Assert.Empty(ctx.MapOutputs.ShuffleIds);
         Assert.Equal(0, ctx.BroadcastValueCount);
         Assert.Equal(0, ctx.Environment.Broadcasts.Count);
