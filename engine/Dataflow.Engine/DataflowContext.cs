@@ -24,6 +24,7 @@ namespace Dataflow;
 public sealed partial class DataflowContext : IAsyncDisposable
 {
     private readonly ISchedulerBackend _backend;
+    private readonly TaskSetScheduler _tasks;
     private readonly ExecutionEnvironment _environment;
     private readonly string _directory;
     private readonly string _spillDirectory;
@@ -78,7 +79,9 @@ public sealed partial class DataflowContext : IAsyncDisposable
         _backend = backendFactory?.Invoke(_environment) ??
                    (Master.IsLocal ? new LocalBackend(Master.LocalThreads, _environment) : ClusterBackends.Create(this, _environment));
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
-        Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
+        _tasks = new TaskSetScheduler(_backend as IExecutorPool ?? new BackendExecutorPool(_backend), Options.Scheduler, _time,
+            LoggerFactory.CreateLogger<TaskSetScheduler>());
+        Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, _tasks);
     }
 
     /// <summary>The master the context runs on.</summary>
@@ -190,6 +193,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
             return;
         }
 
+        _tasks.Dispose();
         await _backend.DisposeAsync().ConfigureAwait(false);
         await Listeners.DisposeAsync().ConfigureAwait(false);
         _environment.ShuffleManager.Dispose();

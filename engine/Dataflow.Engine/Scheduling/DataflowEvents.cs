@@ -22,7 +22,11 @@ public sealed record StageInfo(int StageId, int Attempt, CallSite Name, int NumT
 /// <param name="StageAttempt">The stage attempt.</param>
 /// <param name="PartitionId">The partition.</param>
 /// <param name="Attempt">The task attempt, 0-based.</param>
-public sealed record TaskInfo(long TaskId, int JobId, int StageId, int StageAttempt, int PartitionId, int Attempt);
+public sealed record TaskInfo(long TaskId, int JobId, int StageId, int StageAttempt, int PartitionId, int Attempt)
+{
+    /// <summary>Whether the attempt is a speculative copy of a slow attempt running elsewhere.</summary>
+    public bool Speculative { get; init; }
+}
 
 /// <summary>An action started a job.</summary>
 /// <param name="Time">When.</param>
