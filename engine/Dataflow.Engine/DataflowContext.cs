@@ -24,6 +24,7 @@ namespace Dataflow;
 public sealed partial class DataflowContext : IAsyncDisposable
 {
     private readonly ISchedulerBackend _backend;
+    private readonly TaskSetScheduler _tasks;
     private readonly ExecutionEnvironment _environment;
     private readonly string _directory;
     private readonly string _spillDirectory;
@@ -100,7 +101,9 @@ public sealed partial class DataflowContext : IAsyncDisposable
             throw;
         }
 
-        Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, Options.Scheduler.MaxTaskFailures);
+        _tasks = new TaskSetScheduler(_backend as IExecutorPool ?? new BackendExecutorPool(_backend), Options.Scheduler, _time,
+            LoggerFactory.CreateLogger<TaskSetScheduler>());
+        Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, _tasks);
     }
 
     /// <summary>The master the context runs on.</summary>
@@ -215,6 +218,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
             return;
         }
 
+        _tasks.Dispose();
         await _backend.DisposeAsync().ConfigureAwait(false);
         try
         {

@@ -96,6 +96,9 @@ public abstract class RddBase
     /// <summary>Hosts where <paramref name="partition"/> is cheapest to compute (cached blocks, input splits).</summary>
     public virtual IReadOnlyList<string> GetPreferredLocations(Partition partition) => [];
 
+    /// <summary>Whether the RDD's partitions are computed by tasks launched all together (a barrier stage).</summary>
+    internal virtual bool IsBarrier => false;
+
     /// <summary>
     /// The stage plan an action on this RDD would run: stages split at shuffle boundaries, the RDDs pipelined in each
     /// with their call sites and partition counts, and the stages that would be skipped because their shuffle output

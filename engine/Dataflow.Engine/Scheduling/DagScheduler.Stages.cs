@@ -8,35 +8,28 @@ namespace Dataflow.Scheduling;
 internal sealed partial class DagScheduler
 {
     /// <summary>
-    /// Runs one attempt of <paramref name="stage"/> over <paramref name="partitions"/>: every task is submitted to the
-    /// backend at once (the backend queues them on its slots) and retried on failure up to the task failure limit.
-    /// The first task that exhausts its attempts cancels the rest and fails the job.
+    /// Runs one attempt of <paramref name="stage"/> over <paramref name="partitions"/>: submits it to the task
+    /// scheduler as a task set (which places, retries and speculates its tasks) and waits until the set has ended,
+    /// every attempt of it included. A cancelled <paramref name="cancellationToken"/> aborts the set.
     /// </summary>
     private async Task RunStageAsync(Stage stage, ActiveJob job, IReadOnlyList<int> partitions, Action<int, object?> onSuccess, CancellationToken cancellationToken)
     {
-        var jobId = job.Id;
         var attempt = stage.NewAttempt();
         var info = stage.Info(attempt, partitions.Count);
-        _bus.Post(new StageSubmittedEvent(_context.Now, jobId, info));
-        var totals = new TaskMetrics();
-        using var stageCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = partitions.Select(p => RunTaskAsync(stage, job, attempt, p, onSuccess, totals, stageCancellation)).ToList();
+        _bus.Post(new StageSubmittedEvent(_context.Now, job.Id, info));
+        var run = new StageRun(this, stage, job, onSuccess);
+        var set = new TaskSet(job.Id, stage.Id, attempt, partitions, stage.CreateTask,
+            [.. partitions.Select(p => PreferredLocations(stage.Rdd, p))], stage.CallSite, stage.IsBarrier);
+        run.Manager = _tasks.Submit(set, run);
+        Exception? failure;
         try
         {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Report the failure that caused the others' cancellation, not a cancellation.
-            var failures = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
-            var failure = failures.FirstOrDefault(e => e is JobFailedException) ?? failures.FirstOrDefault(e => e is not OperationCanceledException);
-            _bus.Post(new StageCompletedEvent(_context.Now, jobId, info, totals, failure?.Message ?? "cancelled"));
-            if (failure is not null)
+            using var registration = cancellationToken.Register(static state =>
             {
-                throw failure;
-            }
-
-            throw;
+                var (scheduler, run, token) = ((TaskSetScheduler, StageRun, CancellationToken))state!;
+                scheduler.Abort(run.Manager!, new OperationCanceledException(token));
+            }, (_tasks, run, cancellationToken));
+            failure = await run.Completion.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -44,79 +37,28 @@ internal sealed partial class DagScheduler
             (_backend as IExecutorCleanup)?.RemoveStageAttempt(stage.Id, attempt);
         }
 
-        _bus.Post(new StageCompletedEvent(_context.Now, jobId, info, totals, null));
-    }
-
-    private async Task RunTaskAsync(
-        Stage stage, ActiveJob job, int stageAttempt, int partition, Action<int, object?> onSuccess, TaskMetrics totals, CancellationTokenSource stageCancellation)
-    {
-        var jobId = job.Id;
-        var token = stageCancellation.Token;
-        for (var attempt = 0; ; attempt++)
+        if (failure is null)
         {
-            token.ThrowIfCancellationRequested();
-            var description = new TaskDescription(
-                Interlocked.Increment(ref _nextTaskId), jobId, stage.Id, stageAttempt, partition, attempt, stage.CreateTask(partition), PreferredLocations(stage.Rdd, partition));
-            var info = new TaskInfo(description.TaskId, jobId, stage.Id, stageAttempt, partition, attempt);
-            _bus.Post(new TaskStartEvent(_context.Now, info));
-            TaskResult result;
-            try
-            {
-                result = await _backend.RunTaskAsync(description, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e)
-            {
-                _bus.Post(new TaskEndEvent(_context.Now, info, "", e, new TaskMetrics()));
-                throw;
-            }
-
-            _bus.Post(new TaskEndEvent(_context.Now, info, result.ExecutorId, result.Error, result.Metrics));
-            if (result.Succeeded)
-            {
-                if (job.FirstCompletion(stage.Id, partition))
-                {
-                    foreach (var update in result.AccumulatorUpdates)
-                    {
-                        _context.Accumulators.Merge(update);
-                    }
-                }
-
-                if (result.ExecutorId != _context.Environment.ExecutorId)
-                {
-                    foreach (var block in result.StoredBlocks)
-                    {
-                        _context.BlockLocations.Add(block, result.ExecutorId);
-                    }
-                }
-
-                onSuccess(partition, result.Value);
-                lock (totals)
-                {
-                    totals.Add(result.Metrics);
-                }
-
-                return;
-            }
-
-            if (result.Error is FetchFailedException fetchFailure)
-            {
-                // Not the task's fault: the map output it read is lost or corrupt. Forget it (so it is recomputed,
-                // never read again) and stop this stage attempt; the job resubmits the unfinished partitions.
-                await ForgetMapOutputAsync(fetchFailure).ConfigureAwait(false);
-                await stageCancellation.CancelAsync().ConfigureAwait(false);
-                throw new StageFetchFailedException(stage.Id, fetchFailure);
-            }
-
-            if (attempt + 1 >= _maxTaskFailures)
-            {
-                _logger.TaskFailedFinally(info.TaskId, stage.Id, stageAttempt, partition, attempt, result.ExecutorId, EngineLog.Cause(result.Error));
-                var failure = new JobFailedException(jobId, stage.Id, partition, attempt, stage.CallSite, result.Error!);
-                await stageCancellation.CancelAsync().ConfigureAwait(false);
-                throw failure;
-            }
-
-            _logger.TaskFailedRetrying(info.TaskId, stage.Id, stageAttempt, partition, attempt, result.ExecutorId, EngineLog.Cause(result.Error), _maxTaskFailures - attempt - 1);
+            _bus.Post(new StageCompletedEvent(_context.Now, job.Id, info, run.Totals, null));
+            return;
         }
+
+        _bus.Post(new StageCompletedEvent(_context.Now, job.Id, info, run.Totals, failure is OperationCanceledException ? "cancelled" : failure.Message));
+        if (failure is StageFetchFailedException)
+        {
+            // Forget what was lost (so it is recomputed, never read again); the job resubmits the unfinished partitions.
+            foreach (var fetchFailure in run.FetchFailures)
+            {
+                await ForgetMapOutputAsync(fetchFailure).ConfigureAwait(false);
+            }
+        }
+
+        if (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        throw failure;
     }
 
     private async Task ForgetMapOutputAsync(FetchFailedException failure)
@@ -136,5 +78,92 @@ internal sealed partial class DagScheduler
         {
             _mapOutputs.RemoveOutputsOnExecutor(failure.ExecutorId);
         }
+    }
+
+    /// <summary>
+    /// One stage attempt as the task scheduler reports it: task events go to the bus; each partition's result is
+    /// merged once (accumulators once per partition and job, cached blocks recorded) and handed on.
+    /// </summary>
+    private sealed class StageRun(DagScheduler scheduler, Stage stage, ActiveJob job, Action<int, object?> onSuccess) : ITaskSetListener
+    {
+        public TaskSetManager? Manager { get; set; }
+
+        public TaskCompletionSource<Exception?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskMetrics Totals { get; } = new();
+
+        public List<FetchFailedException> FetchFailures { get; } = [];
+
+        private Exception? _handlerFailure;
+
+        public void TaskStarted(TaskDescription task, string executorId) =>
+            scheduler._bus.Post(new TaskStartEvent(scheduler._context.Now, Info(task)));
+
+        public void TaskEnded(TaskResult result, TaskOutcome outcome)
+        {
+            scheduler._bus.Post(new TaskEndEvent(scheduler._context.Now, Info(result.Description), result.ExecutorId, result.Error, result.Metrics));
+            if (outcome == TaskOutcome.Failed)
+            {
+                var task = result.Description;
+                var remaining = scheduler._context.Options.Scheduler.MaxTaskFailures - task.Attempt - 1;
+                if (remaining > 0)
+                {
+                    scheduler._logger.TaskFailedRetrying(task.TaskId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, result.ExecutorId,
+                        EngineLog.Cause(result.Error), remaining);
+                }
+                else
+                {
+                    scheduler._logger.TaskFailedFinally(task.TaskId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, result.ExecutorId,
+                        EngineLog.Cause(result.Error));
+                }
+            }
+
+            if (result.Error is FetchFailedException fetchFailure)
+            {
+                FetchFailures.Add(fetchFailure);
+            }
+        }
+
+        public void PartitionSucceeded(TaskResult result)
+        {
+            var context = scheduler._context;
+            var partition = result.Description.PartitionId;
+            if (job.FirstCompletion(stage.Id, partition))
+            {
+                foreach (var update in result.AccumulatorUpdates)
+                {
+                    context.Accumulators.Merge(update);
+                }
+            }
+
+            if (result.ExecutorId != context.Environment.ExecutorId)
+            {
+                foreach (var block in result.StoredBlocks)
+                {
+                    context.BlockLocations.Add(block, result.ExecutorId);
+                }
+            }
+
+            try
+            {
+                onSuccess(partition, result.Value);
+            }
+            catch (Exception e)
+            {
+                // The action's own handler failed: the job fails with that error, as it would have on the driver.
+                _handlerFailure ??= e;
+                if (Manager is not null)
+                {
+                    scheduler._tasks.Abort(Manager, e);
+                }
+            }
+
+            Totals.Add(result.Metrics);
+        }
+
+        public void Finished(Exception? failure) => Completion.TrySetResult(_handlerFailure ?? failure);
+
+        private static TaskInfo Info(TaskDescription task) =>
+            new(task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt) { Speculative = task.Speculative };
     }
 }

@@ -22,21 +22,23 @@ internal sealed partial class DagScheduler
     private readonly ISchedulerBackend _backend;
     private readonly MapOutputTracker _mapOutputs;
     private readonly ListenerBus _bus;
-    private readonly int _maxTaskFailures;
+    private readonly TaskSetScheduler _tasks;
     private readonly ILogger _logger;
     private int _nextStageId;
     private int _nextJobId;
-    private long _nextTaskId;
 
-    public DagScheduler(DataflowContext context, ISchedulerBackend backend, MapOutputTracker mapOutputs, ListenerBus bus, int maxTaskFailures)
+    public DagScheduler(DataflowContext context, ISchedulerBackend backend, MapOutputTracker mapOutputs, ListenerBus bus, TaskSetScheduler tasks)
     {
         _context = context;
         _backend = backend;
         _mapOutputs = mapOutputs;
         _bus = bus;
-        _maxTaskFailures = maxTaskFailures;
+        _tasks = tasks;
         _logger = context.LoggerFactory.CreateLogger<DagScheduler>();
     }
+
+    /// <summary>The task scheduler stage attempts are submitted to.</summary>
+    internal TaskSetScheduler TaskSets => _tasks;
 
     /// <summary>The shuffle dependencies reachable from <paramref name="rdd"/> through narrow dependencies only.</summary>
     internal static List<ShuffleDependency> DirectShuffleDependencies(RddBase rdd) =>

@@ -67,7 +67,11 @@ public sealed record ExecutorRemovedEvent(DateTimeOffset Time, string ExecutorId
 /// <param name="StageAttempt">The stage attempt.</param>
 /// <param name="PartitionId">The partition.</param>
 /// <param name="Attempt">The task attempt, 0-based.</param>
-public sealed record TaskInfo(long TaskId, int JobId, int StageId, int StageAttempt, int PartitionId, int Attempt);
+public sealed record TaskInfo(long TaskId, int JobId, int StageId, int StageAttempt, int PartitionId, int Attempt)
+{
+    /// <summary>Whether the attempt is a speculative copy of a slow attempt running elsewhere.</summary>
+    public bool Speculative { get; init; }
+}
 
 /// <summary>An action started a job.</summary>
 /// <param name="Time">When.</param>

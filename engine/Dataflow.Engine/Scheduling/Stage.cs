@@ -1,3 +1,4 @@
+using Dataflow.Dependencies;
 using Dataflow.Execution;
 
 namespace Dataflow.Scheduling;
@@ -17,6 +18,9 @@ internal abstract class Stage(int id, RddBase rdd, IReadOnlyList<ShuffleMapStage
     public IReadOnlyList<ShuffleMapStage> Parents { get; } = parents;
 
     public CallSite CallSite { get; } = callSite;
+
+    /// <summary>Whether the stage pipelines a barrier RDD, so its tasks must be launched all together.</summary>
+    public bool IsBarrier { get; } = Lineage.Walk(rdd, acrossShuffles: false).Any(r => r.IsBarrier);
 
     public int NewAttempt() => Interlocked.Increment(ref _nextAttempt) - 1;
 

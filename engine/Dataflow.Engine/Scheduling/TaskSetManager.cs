@@ -117,21 +117,21 @@ internal sealed partial class TaskSetManager
         }
 
         var index = attempt.Index;
-        if (attempt.KilledBecause is { } reason)
+        if (result.Succeeded && !_succeeded[index] && !(Set.IsBarrier && (_zombie || attempt.KilledBecause is not null)))
         {
-            AttemptDidNotSucceed(attempt);
-            if (result.Succeeded)
-            {
-                Listener.TaskEnded(result, TaskOutcome.Discarded);
-            }
-            else
-            {
-                Listener.TaskEnded(result with { Error = new TaskKilledException(reason) }, TaskOutcome.Killed);
-            }
+            // Also after an abort or a kill that came too late: a computed partition is kept (a map output other
+            // jobs may read). Only a barrier task's result counts solely with its whole launch.
+            Succeeded(attempt, result);
         }
         else if (result.Succeeded)
         {
-            Succeeded(attempt, result);
+            AttemptDidNotSucceed(attempt);
+            Listener.TaskEnded(result, TaskOutcome.Discarded);
+        }
+        else if (attempt.KilledBecause is { } reason)
+        {
+            AttemptDidNotSucceed(attempt);
+            Listener.TaskEnded(result with { Error = new TaskKilledException(reason) }, TaskOutcome.Killed);
         }
         else
         {
@@ -143,6 +143,10 @@ internal sealed partial class TaskSetManager
                     // resubmits the unfinished partitions as a new stage attempt.
                     Listener.TaskEnded(result, TaskOutcome.NotCounted);
                     Abort(new StageFetchFailedException(Set.StageId, fetchFailure));
+                    break;
+                case UnrunnableTaskException unrunnable:
+                    Listener.TaskEnded(result with { Error = unrunnable.InnerException }, TaskOutcome.Failed);
+                    Abort(unrunnable.InnerException!);
                     break;
                 case ExecutorLostException or CommitDeniedException:
                     Listener.TaskEnded(result, TaskOutcome.NotCounted);
@@ -257,12 +261,6 @@ internal sealed partial class TaskSetManager
     private void Succeeded(RunningAttempt attempt, TaskResult result)
     {
         var index = attempt.Index;
-        if (_succeeded[index] || _zombie)
-        {
-            Listener.TaskEnded(result, TaskOutcome.Discarded);
-            return;
-        }
-
         if (Set.IsBarrier)
         {
             BarrierTaskSucceeded(result);
@@ -388,7 +386,7 @@ internal sealed partial class TaskSetManager
         _finished = true;
         _zombie = true;
         _scheduler.Remove(this);
-        if (_failure is null)
+        if (_succeededCount == _numTasks)
         {
             var counts = _failedTasksByExecutor.ToDictionary(p => p.Key, p => p.Value.Count, StringComparer.Ordinal);
             foreach (var executor in _scheduler.Exclusion.RecordSuccessfulTaskSet(counts, _scheduler.Now))
@@ -397,7 +395,8 @@ internal sealed partial class TaskSetManager
             }
         }
 
-        Listener.Finished(_failure);
+        // Every partition computed is a success even if an abort came meanwhile.
+        Listener.Finished(_succeededCount == _numTasks ? null : _failure);
     }
 
     private sealed class RunningAttempt(TaskDescription task, int index, string executorId, DateTimeOffset launchedAt)

@@ -33,7 +33,7 @@ internal sealed partial class TaskSetScheduler : ITaskSchedulerEvents, IDisposab
     private readonly ILogger _logger;
     private readonly List<ExecutorState> _executors = [];
     private readonly List<TaskSetManager> _managers = [];
-    private readonly Dictionary<long, TaskSetManager> _owners = [];
+    private readonly Dictionary<long, (TaskSetManager Manager, string ExecutorId)> _owners = [];
     private readonly ITimer _localityTimer;
     private ITimer? _speculationTimer;
     private DateTimeOffset? _localityDue;
@@ -143,13 +143,14 @@ internal sealed partial class TaskSetScheduler : ITaskSchedulerEvents, IDisposab
     public void TaskEnded(TaskResult result) => Post(s =>
     {
         var taskId = result.Description.TaskId;
-        if (!s._owners.Remove(taskId, out var manager))
+        if (!s._owners.Remove(taskId, out var owner))
         {
             // Already accounted for: its executor was reported lost first.
             return;
         }
 
-        if (s._executors.Find(e => e.Id == result.ExecutorId) is { } executor)
+        var (manager, executorId) = owner;
+        if (s._executors.Find(e => e.Id == executorId) is { } executor)
         {
             executor.Release(result.Description.Barrier is not null);
         }
@@ -178,7 +179,7 @@ internal sealed partial class TaskSetScheduler : ITaskSchedulerEvents, IDisposab
     internal void Launch(TaskSetManager manager, TaskDescription task, ExecutorState executor)
     {
         executor.Take(task.Barrier is not null);
-        _owners.Add(task.TaskId, manager);
+        _owners.Add(task.TaskId, (manager, executor.Id));
         manager.Listener.TaskStarted(task, executor.Id);
         _pool.Launch(task, executor.Id);
     }
