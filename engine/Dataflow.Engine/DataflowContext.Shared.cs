@@ -38,8 +38,12 @@ public sealed partial class DataflowContext
     {
         var broadcast = new Broadcast<T>(Interlocked.Increment(ref _nextBroadcastId), value, this, new CallSite(nameof(Broadcast), callerFile, callerLine));
         _broadcastValues[broadcast.Id] = value;
+        Cleaner.RegisterBroadcast(broadcast);
         return broadcast;
     }
+
+    /// <summary>How many broadcasts the driver holds a value of (for tests: destroyed ones are gone).</summary>
+    internal int BroadcastValueCount => _broadcastValues.Count;
 
     /// <summary>The value of a live broadcast, which cluster workers fetch from the driver at its first use.</summary>
     internal bool TryGetBroadcastValue(long id, out object? value) => _broadcastValues.TryGetValue(id, out value);
@@ -50,6 +54,7 @@ public sealed partial class DataflowContext
         if (destroyed)
         {
             _broadcastValues.TryRemove(id, out _);
+            Cleaner.ForgetBroadcast(id);
         }
 
         Environment.Broadcasts.Remove(id);

@@ -204,7 +204,10 @@ public sealed partial class DataflowContext : IAsyncDisposable
         return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
     }
 
-    /// <summary>Stops the executors and deletes the context's shuffle and temporary files.</summary>
+    /// <summary>
+    /// Stops the executors, disposes the local executor's <see cref="TaskContext.ExecutorLocals"/> and deletes the
+    /// context's shuffle and temporary files.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -213,14 +216,22 @@ public sealed partial class DataflowContext : IAsyncDisposable
         }
 
         await _backend.DisposeAsync().ConfigureAwait(false);
-        await StopDiagnosticsAsync().ConfigureAwait(false);
-        _environment.ShuffleManager.Dispose();
-        _environment.BlockManager.Dispose();
-        foreach (var directory in new[] { _directory, _spillDirectory })
+        try
         {
-            if (Directory.Exists(directory))
+            // No task runs any more: the local executor's objects go with the context.
+            await _environment.Locals.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await StopDiagnosticsAsync().ConfigureAwait(false);
+            _environment.ShuffleManager.Dispose();
+            _environment.BlockManager.Dispose();
+            foreach (var directory in new[] { _directory, _spillDirectory })
             {
-                Directory.Delete(directory, recursive: true);
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
             }
         }
     }

@@ -169,7 +169,7 @@ internal static class ClusterBenchmarks
         }
     }
 
-    private static string Run(string script, string runDir, params string[] args)
+    internal static string Run(string script, string runDir, params string[] args)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
         info.ArgumentList.Add(script);
@@ -185,7 +185,7 @@ internal static class ClusterBenchmarks
         return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"local-cluster.sh {string.Join(' ', args)} failed ({process.ExitCode}).");
     }
 
-    private static string FindRepo()
+    internal static string FindRepo()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -9,37 +9,38 @@ internal static partial class MllibKernelBenchmarks
     /// 1M × 100 float32 in two blocks of 500K rows: 10 clusters (centres uniform in [−1, 1]^100, points ± 0.5 around
     /// them) with labels from a logistic model, so the same data serves the logistic and the k-means passes.
     /// </summary>
-    private static InstanceBlock[] DenseBlocks()
+    private static InstanceBlock[] DenseBlocks() => [DenseBlock(0, DenseRows / 2), DenseBlock(1, DenseRows / 2)];
+
+    /// <summary>
+    /// Block <paramref name="index"/> of the dense data set (<paramref name="rows"/> × 100): the clusters and the
+    /// labelling model are the same for every block, the rows are drawn from a generator seeded by the index, so a
+    /// block can be made inside the task that caches it.
+    /// </summary>
+    internal static InstanceBlock DenseBlock(int index, int rows)
     {
-        var rng = new Random(2024);
+        var shared = new Random(2024);
         var clusters = new float[Clusters * DenseFeatures];
         for (var i = 0; i < clusters.Length; i++)
-            clusters[i] = (rng.NextSingle() * 2) - 1;
+            clusters[i] = (shared.NextSingle() * 2) - 1;
         var truth = Weights(DenseFeatures, 10);
-        var blocks = new InstanceBlock[2];
-        for (var b = 0; b < 2; b++)
+        var rng = new Random(2025 + index);
+        var values = GC.AllocateUninitializedArray<float>(rows * DenseFeatures);
+        var labels = new double[rows];
+        for (var r = 0; r < rows; r++)
         {
-            var rows = DenseRows / 2;
-            var values = GC.AllocateUninitializedArray<float>(rows * DenseFeatures);
-            var labels = new double[rows];
-            for (var r = 0; r < rows; r++)
+            var c = rng.Next(Clusters);
+            var margin = 0.0;
+            for (var j = 0; j < DenseFeatures; j++)
             {
-                var c = rng.Next(Clusters);
-                var margin = 0.0;
-                for (var j = 0; j < DenseFeatures; j++)
-                {
-                    var v = clusters[(c * DenseFeatures) + j] + rng.NextSingle() - 0.5f;
-                    values[(r * DenseFeatures) + j] = v;
-                    margin += v * truth[j];
-                }
-
-                labels[r] = rng.NextDouble() < 1 / (1 + Math.Exp(-margin)) ? 1 : 0;
+                var v = clusters[(c * DenseFeatures) + j] + rng.NextSingle() - 0.5f;
+                values[(r * DenseFeatures) + j] = v;
+                margin += v * truth[j];
             }
 
-            blocks[b] = InstanceBlock.Dense(rows, DenseFeatures, values, labels);
+            labels[r] = rng.NextDouble() < 1 / (1 + Math.Exp(-margin)) ? 1 : 0;
         }
 
-        return blocks;
+        return InstanceBlock.Dense(rows, DenseFeatures, values, labels);
     }
 
     /// <summary>
@@ -76,7 +77,7 @@ internal static partial class MllibKernelBenchmarks
         return blocks;
     }
 
-    private static double[] Weights(int d, int seed)
+    internal static double[] Weights(int d, int seed)
     {
         var rng = new Random(seed);
         var scale = 2 / Math.Sqrt(d);
@@ -99,7 +100,7 @@ internal static partial class MllibKernelBenchmarks
     }
 
     /// <summary>The baseline: a plain single-threaded scalar loop, float64 throughout, stable loss.</summary>
-    private static double ScalarLogistic(InstanceBlock block, double[] w, double b, double[] g)
+    internal static double ScalarLogistic(InstanceBlock block, double[] w, double b, double[] g)
     {
         var d = block.Features;
         var x = block.Values;

@@ -126,7 +126,7 @@ internal static partial class MllibKernelBenchmarks
     }
 
     /// <summary>Runs <paramref name="work"/>(thread) on <paramref name="threads"/> threads released together, per pass.</summary>
-    private static (double Best, double Median) Time(int threads, Action<int> work)
+    internal static (double Best, double Median) Time(int threads, Action<int> work)
     {
         var times = new List<double>();
         using var start = new Barrier(threads + 1);
@@ -156,7 +156,7 @@ internal static partial class MllibKernelBenchmarks
     }
 
     /// <summary>400 MB copied on <paramref name="threads"/> threads, each its own contiguous share.</summary>
-    private static (double Best, double Median) MemoryCopy(int threads)
+    internal static (double Best, double Median) MemoryCopy(int threads)
     {
         const int bytes = 400_000_000;
         var source = GC.AllocateUninitializedArray<byte>(bytes);

@@ -25,6 +25,9 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
     /// <summary>Pieces workers read from the driver itself (the rest they read from each other).</summary>
     public long PieceReads => Interlocked.Read(ref _pieceReads);
 
+    /// <summary>Broadcasts whose serialised value the driver keeps (for tests: destroyed ones are gone).</summary>
+    public int ServedCount => _served.Count;
+
     public Task Ping() => Task.CompletedTask;
 
     public Task<BroadcastManifest> GetBroadcast(long id)

@@ -6,10 +6,12 @@ using Dataflow.Serialization.TypeSafety;
 namespace Dataflow.Cluster.Driver;
 
 /// <summary>
-/// The assemblies a job ships to workers: every loaded assembly of the application's own (neither the runtime's nor
-/// the engine's, Orleans' or MessagePack's, which workers have) and, transitively, the application assemblies they
-/// reference, so code first used inside a task is shipped too. Each is named by the SHA-256 of its bytes, uploaded
-/// once per worker.
+/// The assemblies a job ships to workers: every loaded assembly whose <see cref="AssemblyRoles"/> role is the job's
+/// (not the runtime's, not one the worker provides — the engine, our libraries such as MLlib, their third-party
+/// dependencies, Orleans, MessagePack — and not a driver-only one such as the UI) and, transitively, the job
+/// assemblies they reference, so code first used inside a task is shipped too. Each is named by the SHA-256 of its
+/// bytes, uploaded once per worker. The worker-provided libraries the job uses are declared instead
+/// (<see cref="Provided"/>), so that a worker of another build of one refuses the job.
 /// </summary>
 internal static class JobAssemblies
 {
@@ -57,6 +59,18 @@ internal static class JobAssemblies
             return (new JobAssembly(a.GetName().Name!, Convert.ToHexStringLower(SHA256.HashData(bytes))), bytes);
         })];
     }
+
+    /// <summary>
+    /// The loaded libraries the worker provides, with the build of each (call after <see cref="Collect"/>, which loads
+    /// the ones the job's assemblies reference). The engine is left out (its build is compared when a worker joins), and
+    /// so is this assembly, whose methods no task binary names and whose messages the protocol version covers.
+    /// </summary>
+    public static ProvidedAssembly[] Provided() =>
+        [.. AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => !a.IsDynamic && a != typeof(JobAssemblies).Assembly && AssemblyRoles.Of(a) == AssemblyRole.WorkerLibrary)
+            .Select(a => new ProvidedAssembly(a.GetName().Name!, a.GetName().Version?.ToString() ?? "0.0.0.0", a.ManifestModule.ModuleVersionId))
+            .DistinctBy(p => p.Name)
+            .OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static bool IsShippable(Assembly assembly) =>
         !assembly.IsDynamic && assembly.Location.Length > 0 && TypeAllowList.ForDriver.IsJobAssembly(assembly);

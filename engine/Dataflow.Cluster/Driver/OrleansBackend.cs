@@ -48,6 +48,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private readonly TimeSpan _localityWait;
     private readonly ConcurrentDictionary<string, string> _incompatible = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _withoutSlots = new(StringComparer.Ordinal);
+    private readonly PendingCalls _cleanups = new();
     private Task _membership = Task.CompletedTask;
     private volatile string? _lastSetUpFailure;
     private long _nextBinaryId;
@@ -65,7 +66,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         AppId = Guid.NewGuid().ToString("N");
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
-            [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes);
+            [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes,
+            JobAssemblies.Provided());
     }
 
     public string AppId { get; }
@@ -153,9 +155,31 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     {
         foreach (var executor in LiveExecutors())
         {
-            _ = executor.Grain.RemoveShuffle(AppId, shuffleId).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _cleanups.Add(executor.Grain.RemoveShuffle(AppId, shuffleId));
         }
     }
+
+    public void RemoveStageAttempt(int stageId, int stageAttempt)
+    {
+        // Not created (no task was launched) or failed to serialise: nothing was sent anywhere.
+        if (!_stages.TryRemove((stageId, stageAttempt), out var entry) || !entry.IsValueCreated)
+        {
+            return;
+        }
+
+        var binaryId = entry.Value.Id;
+        var key = WorkerExecutor.BinaryKey(AppId, binaryId);
+        foreach (var executor in LiveExecutors().Where(e => e.ForgetBlob(key)))
+        {
+            _cleanups.Add(executor.Grain.RemoveStage(AppId, binaryId));
+        }
+    }
+
+    /// <summary>Stage payloads kept for stage attempts still running (for tests: none once every job has ended).</summary>
+    internal int StagePayloadCount => _stages.Count;
+
+    /// <summary>Completes when the release calls to workers started so far (stages, shuffles) have ended.</summary>
+    internal Task CleanupsDrainedAsync() => _cleanups.WhenAllAsync();
 
     public async Task RemoveMapOutputAsync(int shuffleId, int mapId, string executorId)
     {
@@ -188,6 +212,21 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
     /// <summary>How many times workers started fetching a broadcast value (one manifest from this driver each).</summary>
     public long BroadcastFetches => _endpoint.Fetches;
+
+    /// <summary>Broadcasts whose serialised value the driver serves to workers.</summary>
+    internal int ServedBroadcastCount => _endpoint.ServedCount;
+
+    /// <summary>The executors this driver knows, with what it uploaded to each (for tests).</summary>
+    internal IReadOnlyList<RemoteExecutor> KnownExecutors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _executors.Values];
+            }
+        }
+    }
 
     /// <summary>How many broadcast pieces workers read from this driver rather than from each other.</summary>
     public long BroadcastPieceReads => _endpoint.PieceReads;

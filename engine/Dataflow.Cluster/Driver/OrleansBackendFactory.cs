@@ -10,7 +10,8 @@ namespace Dataflow.Cluster.Driver;
 
 /// <summary>
 /// Connects a <see cref="DataflowContext"/> with an <c>orleans://host:port[,host:port...]</c> master: an Orleans client
-/// over the listed gateways (any of them may be down), then the <see cref="OrleansBackend"/>. Found by the engine by name.
+/// over the listed gateways (any of them may be down), then the <see cref="OrleansBackend"/>. Registered with the engine by the assembly's
+/// <c>[assembly: ClusterBackend]</c> (ClusterBackendRegistration.cs).
 /// </summary>
 internal sealed class OrleansBackendFactory : IClusterBackendFactory
 {

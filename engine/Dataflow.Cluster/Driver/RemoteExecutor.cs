@@ -29,6 +29,12 @@ internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain bl
     public Task EnsureBlobAsync(string key, byte[] bytes) =>
         _uploads.GetOrAdd(key, k => new Lazy<Task>(() => UploadAsync(k, bytes))).Value;
 
+    /// <summary>Forgets that a blob was uploaded (the worker is told to drop it); true if it was.</summary>
+    public bool ForgetBlob(string key) => _uploads.TryRemove(key, out _);
+
+    /// <summary>The keys of the blobs uploaded to this executor (for tests).</summary>
+    public IReadOnlyCollection<string> UploadedBlobs => [.. _uploads.Keys];
+
     private async Task UploadAsync(string key, byte[] bytes)
     {
         for (long offset = 0; offset < bytes.LongLength || offset == 0; offset += ClusterLimits.ChunkBytes)

@@ -30,7 +30,13 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
 
     public Task RemoveShuffle(string appId, int shuffleId)
     {
-        executor.Application(appId).ShuffleFiles.RemoveShuffle(shuffleId);
+        executor.Application(appId).RemoveShuffle(shuffleId);
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveStage(string appId, long binaryId)
+    {
+        executor.Application(appId).Stages.Remove(binaryId);
         return Task.CompletedTask;
     }
 

@@ -27,8 +27,11 @@ public interface IExecutorGrain : IGrainWithStringKey
     /// <summary>Runs one task attempt; a failure inside the task is part of the reply, not an exception.</summary>
     Task<TaskReply> RunTask(TaskLaunch request, CancellationToken cancellationToken);
 
-    /// <summary>Deletes one shuffle's files of an application.</summary>
+    /// <summary>Deletes one shuffle's files of an application and forgets its map outputs.</summary>
     Task RemoveShuffle(string appId, int shuffleId);
+
+    /// <summary>Drops a finished stage attempt's payload and deserialised task of an application.</summary>
+    Task RemoveStage(string appId, long binaryId);
 
     /// <summary>Deletes one map output of an application (found corrupt), so that its next attempt commits afresh.</summary>
     Task RemoveMapOutput(string appId, int shuffleId, int mapId);

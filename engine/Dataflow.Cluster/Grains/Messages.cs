@@ -18,6 +18,10 @@ public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property
 /// The types of the formatters and resolvers registered with <c>DataflowSerializer</c> on the driver, which the worker
 /// creates again (public parameterless constructor) and registers for the application's types.
 /// </param>
+/// <param name="Provided">
+/// The libraries the job uses that the worker provides instead of the job (<c>AssemblyRoles</c>), each of the build the
+/// driver runs; a worker with another build of one refuses the application.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationSpec(
     [property: Id(0)] string AppId,
@@ -26,7 +30,15 @@ public sealed record ApplicationSpec(
     [property: Id(3)] int FileBufferSize,
     [property: Id(4)] IDriverEndpoint Driver,
     [property: Id(5)] string[] SerializerRegistrations,
-    [property: Id(6)] long FetchToMemoryLimit);
+    [property: Id(6)] long FetchToMemoryLimit,
+    [property: Id(7)] ProvidedAssembly[] Provided);
+
+/// <summary>A library the job uses and the worker provides.</summary>
+/// <param name="Name">Its simple name.</param>
+/// <param name="Version">Its assembly version, for messages.</param>
+/// <param name="ModuleId">The module version id of the driver's copy: task binaries name its methods by metadata token, so the worker's must be the same build.</param>
+[GenerateSerializer, Immutable]
+public sealed record ProvidedAssembly([property: Id(0)] string Name, [property: Id(1)] string Version, [property: Id(2)] Guid ModuleId);
 
 /// <summary>One of a job's assemblies.</summary>
 /// <param name="Name">Its simple name.</param>

@@ -33,6 +33,12 @@ internal sealed class BlobStore
         ? blob.Bytes
         : throw new InvalidOperationException($"This worker has not received {key}; the driver uploads it before sending tasks that need it.");
 
+    /// <summary>Drops one blob.</summary>
+    public void Remove(string key) => _blobs.TryRemove(key, out _);
+
+    /// <summary>How many blobs have keys starting with <paramref name="prefix"/>.</summary>
+    public int Count(string prefix) => _blobs.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+
     /// <summary>Drops every blob whose key starts with <paramref name="prefix"/>.</summary>
     public void RemoveWhere(string prefix)
     {

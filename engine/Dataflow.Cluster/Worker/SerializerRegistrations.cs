@@ -16,7 +16,7 @@ internal static class SerializerRegistrations
         {
             var type = Type.GetType(name, throwOnError: false) ?? throw new InvalidOperationException(
                 $"Application {appId} registered serializer {name}, which is not in the assemblies it shipped.");
-            if (!policy.AllowList.IsJobAssembly(type.Assembly) && !TypeAllowList.IsEngineOrDependency(type.Assembly))
+            if (!policy.AllowList.IsJobAssembly(type.Assembly) && !AssemblyRoles.IsProvidedByWorker(type.Assembly))
             {
                 throw new DisallowedTypeException(name, $"serializer registrations must be types of the job's assemblies, not of {type.Assembly.GetName().Name}");
             }

@@ -33,6 +33,16 @@ internal sealed class StageCache(string appId, BlobStore blobs, MapOutputTracker
         return TaskBinary.Deserialize(binary, policy);
     })).Value;
 
+    /// <summary>Drops a finished stage attempt's task and payload.</summary>
+    public void Remove(long binaryId)
+    {
+        _stages.TryRemove(binaryId, out _);
+        blobs.Remove(WorkerExecutor.BinaryKey(appId, binaryId));
+    }
+
+    /// <summary>Stage tasks held (for tests: none once every job has ended).</summary>
+    public int Count => _stages.Count;
+
     public void StoreResult(long taskId, byte[] bytes) => _storedResults[taskId] = bytes;
 
     /// <summary>A chunk of a stored result; reading its last byte releases it.</summary>

@@ -10,19 +10,22 @@ namespace Dataflow.Cluster.Worker;
 
 /// <summary>
 /// One driver application on a worker: its load context and type policy, its executor environment (shuffle files,
-/// cached blocks, broadcast copies, the map outputs it was told about), the stage binaries it was sent and results
+/// cached blocks, broadcast copies, executor-local objects, the map outputs it was told about), the stage binaries it was sent and results
 /// too large to return inline (<see cref="Stages"/>), and the cached blocks it serves and fetches (<see cref="Blocks"/>).
 /// </summary>
-internal sealed class WorkerApplication : IDisposable
+internal sealed partial class WorkerApplication : IDisposable
 {
     private readonly string _directory;
     private readonly IDriverEndpoint _driver;
+    private readonly ILogger _logger;
 
     public WorkerApplication(ApplicationSpec spec, WorkerExecutor executor, IGrainFactory grains, ILogger logger)
     {
         AppId = spec.AppId;
         _driver = spec.Driver;
+        _logger = logger;
         _directory = Path.Combine(executor.Directory, "apps", spec.AppId);
+        var provided = ProvidedAssemblyCheck.Verify(spec.AppId, spec.Provided);
         var bytes = spec.Assemblies.ToDictionary(a => a.Name, a => executor.Blobs.Get(WorkerExecutor.AssemblyKey(a.Hash)), StringComparer.Ordinal);
         LoadContext = new JobLoadContext(spec.AppId, bytes);
         var loaded = new List<Assembly>();
@@ -38,6 +41,7 @@ internal sealed class WorkerApplication : IDisposable
             }
         }
 
+        LogSetUp(logger, AppId, string.Join(", ", loaded.Select(a => a.GetName().Name)), string.Join(", ", provided.Select(a => $"{a.GetName().Name} {a.GetName().Version}")));
         Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
         BroadcastPieces = new BroadcastPieces(Path.Combine(_directory, "broadcast"), executor.ExecutorId, AppId, _driver, grains);
         SerializerRegistrations.Register(AppId, spec.SerializerRegistrations, LoadContext, Policy);
@@ -98,6 +102,13 @@ internal sealed class WorkerApplication : IDisposable
         BroadcastPieces.Remove(id);
     }
 
+    /// <summary>Deletes a shuffle's files here and forgets the map outputs this worker was told of.</summary>
+    public void RemoveShuffle(int shuffleId)
+    {
+        ShuffleFiles.RemoveShuffle(shuffleId);
+        Environment.MapOutputs.UnregisterShuffle(shuffleId);
+    }
+
     public LocalShuffleManager ShuffleFiles => ((RemoteShuffleManager)Environment.ShuffleManager).Local;
 
     /// <summary>Drops a persisted RDD's blocks here, and any serialised copies being served.</summary>
@@ -107,10 +118,23 @@ internal sealed class WorkerApplication : IDisposable
         Blocks.DropServed(rddId);
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Application {AppId}: job assemblies [{Shipped}]; provided by this worker [{Provided}].")]
+    private static partial void LogSetUp(ILogger logger, string appId, string shipped, string provided);
+
     private object? FetchBroadcast(long id) => ValueCodec.Deserialize(BroadcastPieces.FetchAsync(id).GetAwaiter().GetResult(), Policy);
 
     public void Dispose()
     {
+        try
+        {
+            Environment.Locals.Dispose();
+        }
+        catch (Exception e) when (e is InvalidOperationException)
+        {
+            // A value's own disposal failed; the application's files still go.
+            _logger.LogWarning("Application {AppId}: {Message}", AppId, e.Message);
+        }
+
         Stages.Dispose();
         Environment.ShuffleManager.Dispose();
         Environment.BlockManager.Dispose();

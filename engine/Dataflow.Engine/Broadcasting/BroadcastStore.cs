@@ -31,4 +31,7 @@ internal sealed class BroadcastStore
     }
 
     public void Remove(long id) => _values.TryRemove(id, out _);
+
+    /// <summary>How many broadcast copies the executor holds (for tests).</summary>
+    public int Count => _values.Count;
 }

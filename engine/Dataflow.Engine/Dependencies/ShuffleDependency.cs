@@ -17,6 +17,7 @@ public abstract class ShuffleDependency : Dependency
         Partitioner = partitioner;
         MapSideCombine = mapSideCombine;
         ShuffleId = rdd.Context.NewShuffleId();
+        rdd.Context.Cleaner.RegisterShuffle(this);
     }
 
     /// <summary>A number unique within the context; names the shuffle's files and blocks.</summary>

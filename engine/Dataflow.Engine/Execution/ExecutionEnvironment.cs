@@ -6,7 +6,7 @@ namespace Dataflow.Execution;
 
 /// <summary>
 /// What a running task needs from the executor it runs on: the executor's shuffle storage and a view of the map
-/// outputs, its block store for cached partitions and its broadcast copies. In local mode there is one, owned by the context; each cluster worker has its own.
+/// outputs, its block store for cached partitions, its broadcast copies and its executor-local objects. In local mode there is one, owned by the context; each cluster worker has its own.
 /// </summary>
 /// <remarks>Spark: SparkEnv</remarks>
 internal sealed class ExecutionEnvironment(string executorId, IShuffleManager shuffleManager, MapOutputTracker mapOutputs, BlockManager blockManager)
@@ -20,6 +20,9 @@ internal sealed class ExecutionEnvironment(string executorId, IShuffleManager sh
     public BlockManager BlockManager { get; } = blockManager;
 
     public BroadcastStore Broadcasts { get; } = new();
+
+    /// <summary>The application's objects that outlive tasks on this executor; disposed by whoever owns the environment.</summary>
+    public ExecutorLocals Locals { get; } = new();
 
     /// <summary>
     /// How a worker gets a broadcast's value it has no copy of (from the driver); <c>null</c> in the driver's own

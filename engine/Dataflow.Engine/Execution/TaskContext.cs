@@ -6,7 +6,8 @@ namespace Dataflow.Execution;
 
 /// <summary>
 /// The running task attempt, available to user code as <see cref="Current"/> (on the executor thread running the
-/// task): its stage, partition and attempt, a cancellation token, metrics and completion callbacks.
+/// task): its stage, partition and attempt, a cancellation token, metrics, completion callbacks and the executor's
+/// <see cref="Execution.ExecutorLocals"/>.
 /// </summary>
 /// <remarks>Spark: TaskContext</remarks>
 public sealed class TaskContext
@@ -53,6 +54,12 @@ public sealed class TaskContext
 
     /// <summary>The attempt's metrics, filled in as it runs.</summary>
     public TaskMetrics Metrics { get; } = new();
+
+    /// <summary>
+    /// Objects this executor keeps for the application across tasks and jobs (an accelerator's resident data, a
+    /// parameter-server client), disposed when the application ends here; see <see cref="Execution.ExecutorLocals"/>.
+    /// </summary>
+    public ExecutorLocals ExecutorLocals => Environment.Locals;
 
     internal TaskDescription Description { get; }
 

@@ -32,9 +32,9 @@ public static partial class Rdd
         var newSeed = SeedFactory(seed);
         var partials = Narrow(source, (_, _, items) => new[] { items.Aggregate(newSeed(), func) }, false,
             nameof(TreeAggregateAsync), callerFile, callerLine);
-        var reduced = CombineInTree(partials, combine, depth, nameof(TreeAggregateAsync), callerFile, callerLine);
+        var (reduced, levels) = CombineInTree(partials, combine, depth, nameof(TreeAggregateAsync), callerFile, callerLine);
         var result = newSeed();
-        foreach (var partial in await ReduceEachPartitionAsync(reduced, combine, callSite, cancellationToken).ConfigureAwait(false))
+        foreach (var partial in await ReduceEachPartitionAsync(reduced, combine, levels, callSite, cancellationToken).ConfigureAwait(false))
         {
             result = combine(result, partial);
         }
@@ -60,9 +60,9 @@ public static partial class Rdd
             (a, b) => !a.HasValue ? b : !b.HasValue ? a : (true, func(a.Value, b.Value));
         var partials = Narrow(source, (_, _, items) => new[] { ReducePartition(items, func) }, false,
             nameof(TreeReduceAsync), callerFile, callerLine);
-        var reduced = CombineInTree(partials, merge, depth, nameof(TreeReduceAsync), callerFile, callerLine);
+        var (reduced, levels) = CombineInTree(partials, merge, depth, nameof(TreeReduceAsync), callerFile, callerLine);
         (bool HasValue, T Value) result = (false, default!);
-        foreach (var partial in await ReduceEachPartitionAsync(reduced, merge, callSite, cancellationToken).ConfigureAwait(false))
+        foreach (var partial in await ReduceEachPartitionAsync(reduced, merge, levels, callSite, cancellationToken).ConfigureAwait(false))
         {
             result = merge(result, partial);
         }
@@ -74,11 +74,12 @@ public static partial class Rdd
     /// Adds the intermediate levels of a tree aggregation over <paramref name="partials"/> (one value per partition):
     /// each level keys partition i's values by i mod the next level's width and reduces by key into that many
     /// partitions. Levels stop once one would not shrink the work (Spark's rule: continue only while
-    /// n &gt; scale + ⌈n / scale⌉).
+    /// n &gt; scale + ⌈n / scale⌉). Also returns the shuffles of those levels, which only this action can read.
     /// </summary>
-    private static Rdd<TAccumulate> CombineInTree<TAccumulate>(Rdd<TAccumulate> partials, Func<TAccumulate, TAccumulate, TAccumulate> combine,
-        int depth, string operation, string callerFile, int callerLine)
+    private static (Rdd<TAccumulate> Reduced, List<int> Shuffles) CombineInTree<TAccumulate>(Rdd<TAccumulate> partials,
+        Func<TAccumulate, TAccumulate, TAccumulate> combine, int depth, string operation, string callerFile, int callerLine)
     {
+        var shuffles = new List<int>();
         RddBase.EnsurePartitions(partials);
         var width = partials.NumPartitions;
         var scale = Math.Max((int)Math.Ceiling(Math.Pow(width, 1.0 / depth)), 2);
@@ -93,19 +94,34 @@ public static partial class Rdd
             // The key is the target partition itself, so each of the `target` partitions receives exactly one key.
             var merged = keyed.ReduceByKey(combine, new DirectPartitioner(target), callerFile, callerLine);
             merged.Name = $"{operation} (tree level {level.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            shuffles.AddRange(merged.Dependencies.OfType<Dependencies.ShuffleDependency>().Select(d => d.ShuffleId));
             partials = Narrow(merged, static (_, _, items) => items.Select(kv => kv.Value), false, operation, callerFile, callerLine);
         }
 
-        return partials;
+        return (partials, shuffles);
     }
 
-    /// <summary>Reduces each partition to at most one value in the tasks and returns those values in partition order.</summary>
+    /// <summary>
+    /// Reduces each partition to at most one value in the tasks and returns those values in partition order. The
+    /// action's own tree-level <paramref name="shuffles"/> are released when the job ends, whatever its outcome:
+    /// no RDD outside this action reads them, so keeping them would only fill the disk, one set per call.
+    /// </summary>
     private static async Task<List<TAccumulate>> ReduceEachPartitionAsync<TAccumulate>(Rdd<TAccumulate> rdd,
-        Func<TAccumulate, TAccumulate, TAccumulate> combine, CallSite callSite, CancellationToken cancellationToken)
+        Func<TAccumulate, TAccumulate, TAccumulate> combine, IReadOnlyList<int> shuffles, CallSite callSite, CancellationToken cancellationToken)
     {
         var partials = new (bool HasValue, TAccumulate Value)[rdd.NumPartitions];
-        await rdd.Context.RunJobAsync(rdd, (_, items) => ReducePartition(items, combine), null, (p, partial) => partials[p] = partial,
-            callSite, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await rdd.Context.RunJobAsync(rdd, (_, items) => ReducePartition(items, combine), null, (p, partial) => partials[p] = partial,
+                callSite, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var shuffleId in shuffles)
+            {
+                rdd.Context.ReleaseShuffle(shuffleId);
+            }
+        }
 
         // Combined in partition order, so a result that depends on order (floating point) is the same on every run.
         return [.. partials.Where(p => p.HasValue).Select(p => p.Value)];

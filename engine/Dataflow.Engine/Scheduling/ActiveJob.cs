@@ -11,6 +11,9 @@ internal sealed class ActiveJob(int id, string? group, CancellationToken callerT
 
     public CancellationTokenSource Cancellation { get; } = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
 
+    /// <summary>Every map stage the job may run or read; kept by the scheduler while this or another job needs it.</summary>
+    public IReadOnlyList<ShuffleMapStage> MapStages { get; init; } = [];
+
     /// <summary>
     /// True the first time a partition of a stage completes in this job: its accumulator updates count then and
     /// never again (retries, speculative copies and recomputations within the job do not add twice).

@@ -45,6 +45,12 @@ internal sealed partial class DagScheduler
             }
         }
 
+        lock (_lock)
+        {
+            // A plan runs nothing: the stages it created are not kept for a job that may never come.
+            ReleaseStages(stages);
+        }
+
         return text.ToString();
     }
 

@@ -50,17 +50,18 @@ internal sealed partial class DagScheduler
             }
         }
 
-        var parents = GetOrCreateParentStages(rdd);
         ActiveJob job;
         ResultStage stage;
         lock (_lock)
         {
-            job = new ActiveJob(_nextJobId++, jobGroup, cancellationToken);
+            // Stages are found and the job registered in one step, so a job ending meanwhile cannot release them.
+            var parents = GetOrCreateParentStages(rdd);
             stage = new ResultStage(_nextStageId++, rdd, parents, callSite, p => new ResultTask<T, TResult>(rdd, rdd.Partitions[p], func, callSite));
+            job = new ActiveJob(_nextJobId++, jobGroup, cancellationToken) { MapStages = Ancestors(stage) };
             _activeJobs.Add(job.Id, job);
         }
 
-        _bus.Post(new JobStartEvent(_context.Now, job.Id, callSite, [.. Ancestors(stage).Select(s => s.Info(0, s.Rdd.NumPartitions)), stage.Info(0, targets.Count)]));
+        _bus.Post(new JobStartEvent(_context.Now, job.Id, callSite, [.. job.MapStages.Select(s => s.Info(0, s.Rdd.NumPartitions)), stage.Info(0, targets.Count)]));
         try
         {
             var remaining = new SortedSet<int>(targets);
@@ -101,9 +102,11 @@ internal sealed partial class DagScheduler
             lock (_lock)
             {
                 _activeJobs.Remove(job.Id);
+                ReleaseStages(job.MapStages);
             }
 
             job.Dispose();
+            await SweepUnreachableAsync().ConfigureAwait(false);
         }
     }
 
@@ -265,6 +268,7 @@ internal sealed partial class DagScheduler
             lock (_lock)
             {
                 _runningMapStages.Remove(stage.Id);
+                ReleaseStages([stage]);
             }
 
             // The run's token source is not disposed: a waiter may still cancel it after this point, harmlessly.

@@ -38,6 +38,11 @@ internal sealed partial class DagScheduler
 
             throw;
         }
+        finally
+        {
+            // Every task of the attempt has ended: what the backend keeps for it (its serialised stage) can go.
+            (_backend as IExecutorCleanup)?.RemoveStageAttempt(stage.Id, attempt);
+        }
 
         _bus.Post(new StageCompletedEvent(_context.Now, jobId, info, totals, null));
     }

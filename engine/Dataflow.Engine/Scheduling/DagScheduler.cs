@@ -81,7 +81,7 @@ internal sealed partial class DagScheduler
                     continue;
                 }
 
-                var stage = new ShuffleMapStage(_nextStageId++, dependency, [.. parents.Select(p => _shuffleStages[p.ShuffleId])]);
+                var stage = NewMapStage(dependency, [.. parents.Select(p => _shuffleStages[p.ShuffleId])]);
                 _mapOutputs.RegisterShuffle(dependency.ShuffleId, dependency.Rdd.NumPartitions);
                 _shuffleStages.Add(dependency.ShuffleId, stage);
             }

@@ -20,6 +20,13 @@ internal abstract class Stage(int id, RddBase rdd, IReadOnlyList<ShuffleMapStage
 
     public int NewAttempt() => Interlocked.Increment(ref _nextAttempt) - 1;
 
+    /// <summary>How many attempts were started; a stage created anew for the same shuffle continues from there.</summary>
+    public int Attempts
+    {
+        get => Volatile.Read(ref _nextAttempt);
+        init => _nextAttempt = value;
+    }
+
     public abstract StageTask CreateTask(int partition);
 
     public StageInfo Info(int attempt, int numTasks) =>

@@ -24,4 +24,11 @@ internal sealed record TaskDescription(
     int PartitionId,
     int Attempt,
     StageTask Task,
-    IReadOnlyList<string> PreferredLocations);
+    IReadOnlyList<string> PreferredLocations)
+{
+    /// <summary>Whether this attempt is a speculative copy of a slow one still running elsewhere.</summary>
+    public bool Speculative { get; init; }
+
+    /// <summary>For a task of a barrier stage: the launch of the whole set it belongs to; <c>null</c> otherwise.</summary>
+    public BarrierLaunch? Barrier { get; init; }
+}

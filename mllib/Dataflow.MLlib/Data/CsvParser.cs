@@ -28,7 +28,7 @@ internal static class CsvParser
     /// </summary>
     /// <param name="rows">The partition's numbered lines.</param>
     /// <param name="header">The column names, every file's.</param>
-    /// <param name="labelIndex">The label's column.</param>
+    /// <param name="labelIndex">The label's column, or −1 when there is none (every column a feature, labels 0).</param>
     public static IEnumerable<LabeledPoint> ParseRows(IEnumerable<(string File, long Line, string Text)> rows, string[] header, int labelIndex)
     {
         foreach (var (file, line, text) in rows)
@@ -45,7 +45,7 @@ internal static class CsvParser
     /// <summary>One data row; a <see cref="BadInputException"/> at <c>file:line</c> names the bad field and the fix.</summary>
     public static LabeledPoint ParseRow(string file, long line, string text, string[] header, int labelIndex)
     {
-        var features = new double[header.Length - 1];
+        var features = new double[labelIndex < 0 ? header.Length : header.Length - 1];
         var label = 0.0;
         var span = text.AsSpan();
         var field = 0;
@@ -69,7 +69,7 @@ internal static class CsvParser
             }
             else
             {
-                features[field < labelIndex ? field : field - 1] = number;
+                features[labelIndex < 0 || field < labelIndex ? field : field - 1] = number;
             }
 
             field++;

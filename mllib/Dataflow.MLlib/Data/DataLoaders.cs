@@ -29,7 +29,8 @@ public static class DataLoaders
     /// </code></example>
     /// <param name="context">The context.</param>
     /// <param name="path">A file, directory or glob.</param>
-    /// <param name="labelColumn">The label's column, by name or 0-based index; default the last.</param>
+    /// <param name="labelColumn">The label's column, by name or 0-based index; default the last; <see cref="LabelColumn.None"/>
+    /// for data without labels (every column a feature, labels 0).</param>
     /// <param name="numFeatures">The feature count the data must have (for test data: the model's), or null.</param>
     /// <param name="minPartitions">The least number of partitions, as for <see cref="DataflowContext.TextFile"/>.</param>
     /// <param name="cancellationToken">Cancels the header job.</param>
@@ -111,7 +112,7 @@ public static class DataLoaders
     {
         var (file, _, text) = headers[0];
         var header = CsvParser.SplitHeader(text);
-        if (header.Length < 2 || header.Any(string.IsNullOrEmpty))
+        if (header.Length < (labelColumn.IsNone ? 1 : 2) || header.Any(string.IsNullOrEmpty))
         {
             throw new BadInputException(file, 1,
                 $"the header {NumberField.Quote(text)} does not name a label and at least one feature column; a CSV file starts with a row of column names, e.g. 'x1,x2,label'");
@@ -128,10 +129,11 @@ public static class DataLoaders
         }
 
         var labelIndex = labelColumn.Resolve(header, file);
-        if (numFeatures is { } expected && header.Length - 1 != expected)
+        var featureCount = labelIndex < 0 ? header.Length : header.Length - 1;
+        if (numFeatures is { } expected && featureCount != expected)
         {
             throw new BadInputException(file, 1,
-                $"the header has {(header.Length - 1).ToString(CultureInfo.InvariantCulture)} feature columns besides the label, but {expected.ToString(CultureInfo.InvariantCulture)} were expected (the model's feature count)");
+                $"the header has {featureCount.ToString(CultureInfo.InvariantCulture)} feature columns besides the label, but {expected.ToString(CultureInfo.InvariantCulture)} were expected (the model's feature count)");
         }
 
         return (header, labelIndex);

@@ -3,24 +3,33 @@ using System.Globalization;
 namespace Dataflow.MLlib.Data;
 
 /// <summary>
-/// Which CSV column holds the label: by header name, by 0-based index, or (the default) the last column. Converts
-/// implicitly from a name or an index, and <see cref="Parse"/> reads a command-line value (<c>--label-column</c>).
+/// Which CSV column holds the label: by header name, by 0-based index, (the default) the last column, or
+/// <see cref="None"/> for unlabelled data (clustering), where every column is a feature. Converts implicitly from a
+/// name or an index, and <see cref="Parse"/> reads a command-line value (<c>--label-column</c>).
 /// </summary>
 /// <example><code>
 /// await ctx.LoadCsvAsync("iris.csv");                        // label in the last column
 /// await ctx.LoadCsvAsync("iris.csv", labelColumn: "label");  // by name
 /// await ctx.LoadCsvAsync("iris.csv", labelColumn: 4);        // by index
+/// await ctx.LoadCsvAsync("points.csv", LabelColumn.None);    // no label: all columns are features, labels 0
 /// </code></example>
 public readonly record struct LabelColumn
 {
-    private LabelColumn(string? name, int? index)
+    private LabelColumn(string? name, int? index, bool none = false)
     {
         Name = name;
         Index = index;
+        IsNone = none;
     }
 
     /// <summary>The last column of the header (the default).</summary>
     public static LabelColumn Last => default;
+
+    /// <summary>No label column: every column is a feature and every point's label is 0.</summary>
+    public static LabelColumn None => new(null, null, none: true);
+
+    /// <summary>Whether this is <see cref="None"/>.</summary>
+    public bool IsNone { get; }
 
     /// <summary>The column's header name, or null when chosen by index or last.</summary>
     public string? Name { get; }
@@ -29,7 +38,7 @@ public readonly record struct LabelColumn
     public int? Index { get; }
 
     /// <summary>Whether this is <see cref="Last"/>.</summary>
-    public bool IsLast => Name is null && Index is null;
+    public bool IsLast => !IsNone && Name is null && Index is null;
 
     /// <summary>The column with this header name (matched exactly, after trimming spaces and quotes).</summary>
     /// <param name="name">A column name of the header.</param>
@@ -65,10 +74,15 @@ public readonly record struct LabelColumn
     /// <param name="index">A 0-based index.</param>
     public static implicit operator LabelColumn(int index) => At(index);
 
-    /// <summary>The label column's index in <paramref name="header"/>, or a <see cref="BadInputException"/> at
-    /// <c>file:1</c> naming the columns there are.</summary>
+    /// <summary>The label column's index in <paramref name="header"/> (−1 for <see cref="None"/>), or a
+    /// <see cref="BadInputException"/> at <c>file:1</c> naming the columns there are.</summary>
     internal int Resolve(IReadOnlyList<string> header, string file)
     {
+        if (IsNone)
+        {
+            return -1;
+        }
+
         if (IsLast)
         {
             return header.Count - 1;
@@ -95,7 +109,7 @@ public readonly record struct LabelColumn
             $"no column named '{name}' in the header ({string.Join(", ", header)}); give --label-column one of these names or a 0-based index");
     }
 
-    /// <summary>Describes the choice: <c>'label'</c>, <c>column 4</c> or <c>the last column</c>.</summary>
+    /// <summary>Describes the choice: <c>'label'</c>, <c>column 4</c>, <c>the last column</c> or <c>no label column</c>.</summary>
     public override string ToString() =>
-        Name is not null ? $"'{Name}'" : Index is { } i ? $"column {i.ToString(CultureInfo.InvariantCulture)}" : "the last column";
+        IsNone ? "no label column" : Name is not null ? $"'{Name}'" : Index is { } i ? $"column {i.ToString(CultureInfo.InvariantCulture)}" : "the last column";
 }

@@ -45,6 +45,23 @@ public sealed class CsvLoaderTests(LocalContextFixture fixture) : IClassFixture<
         Assert.Equal(expected.Select(r => r[..^1]), points.Select(p => p.Features.ToArray()));
     }
 
+    [Fact]
+    public async Task LoadCsv_NoLabelColumn_MakesEveryColumnAFeatureWithLabelZero()
+    {
+        var file = _dir.Write("a.csv", "a,y,b\n1,10,2\n4,20,5\n");
+
+        var points = await LoadAsync(file, LabelColumn.None, numFeatures: 3);
+        var single = await LoadAsync(_dir.Write("b.csv", "x\n7\n8\n"), LabelColumn.None);
+        var wrongCount = await Errors.BadInputAsync(() => LoadAsync(file, LabelColumn.None, numFeatures: 2));
+
+        Assert.Equal([0.0, 0.0], points.Select(p => p.Label));
+        Assert.Equal([[1.0, 10, 2], [4.0, 20, 5]], points.Select(p => p.Features.ToArray()));
+        Assert.Equal([[7.0], [8.0]], single.Select(p => p.Features.ToArray()));
+        Assert.Contains($"{file}:1: the header has 3 feature columns", wrongCount.Message, StringComparison.Ordinal);
+        Assert.False(LabelColumn.None.IsLast);
+        Assert.NotEqual(LabelColumn.Last, LabelColumn.None);
+    }
+
     [Theory]
     [InlineData("y")]
     [InlineData("1")]

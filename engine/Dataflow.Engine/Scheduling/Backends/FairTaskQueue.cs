@@ -31,13 +31,14 @@ internal sealed class FairTaskQueue<T>
     /// <summary>Waits for the next item; false once the queue is completed and empty.</summary>
     public bool TryTake(out T item)
     {
+        // Cleared before waiting: an idle executor thread must not keep its last task (and the job's lineage) alive.
+        item = default!;
         lock (_gate)
         {
             while (_turns.Count == 0)
             {
                 if (_completed)
                 {
-                    item = default!;
                     return false;
                 }
 

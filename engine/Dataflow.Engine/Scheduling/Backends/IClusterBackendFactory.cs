@@ -3,8 +3,9 @@ using Dataflow.Execution;
 namespace Dataflow.Scheduling.Backends;
 
 /// <summary>
-/// Creates the backend for a cluster master (<c>orleans://…</c>). Implemented by <c>Dataflow.Cluster</c> and found by
-/// name (<see cref="ClusterBackends"/>), so the engine itself has no Orleans dependency.
+/// Creates the backend for a cluster master (<c>orleans://…</c>). Implemented by <c>Dataflow.Cluster</c>, which
+/// registers it with <see cref="ClusterBackendAttribute"/> (found by <see cref="ClusterBackends"/>), so the engine
+/// itself has no Orleans dependency.
 /// </summary>
 internal interface IClusterBackendFactory
 {

@@ -12,6 +12,12 @@ internal interface IExecutorCleanup
     /// <summary>Drops the executors' copies of a broadcast; <paramref name="destroyed"/>: the driver will not serve it again.</summary>
     Task RemoveBroadcastAsync(long broadcastId, bool destroyed);
 
+    /// <summary>
+    /// Drops what was kept for one stage attempt whose tasks have all ended (its serialised stage, here and on the
+    /// executors it was sent to); a later attempt of the stage is serialised and sent anew.
+    /// </summary>
+    void RemoveStageAttempt(int stageId, int stageAttempt);
+
     /// <summary>Deletes one map output (found corrupt) on the executor that holds it; completes when it is gone or the executor is.</summary>
     Task RemoveMapOutputAsync(int shuffleId, int mapId, string executorId);
 }

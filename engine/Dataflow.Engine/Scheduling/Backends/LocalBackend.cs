@@ -64,23 +64,31 @@ internal sealed class LocalBackend : ISchedulerBackend
     {
         while (_queue.TryTake(out var item))
         {
-            if (!item.TryStart())
-            {
-                continue;
-            }
+            Run(item);
+        }
+    }
 
-            try
-            {
-                item.Completion.TrySetResult(TaskRunner.Run(item.Task, item.Environment, item.CancellationToken));
-            }
-            catch (OperationCanceledException)
-            {
-                item.Completion.TrySetCanceled(item.CancellationToken);
-            }
-            finally
-            {
-                item.Registration.Dispose();
-            }
+    // A frame of its own: nothing of a finished task (its lineage, its result) stays referenced from the executor
+    // thread's stack while it waits for the next one, so a finished job's RDDs and broadcasts can be collected.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Run(WorkItem item)
+    {
+        if (!item.TryStart())
+        {
+            return;
+        }
+
+        try
+        {
+            item.Completion.TrySetResult(TaskRunner.Run(item.Task, item.Environment, item.CancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            item.Completion.TrySetCanceled(item.CancellationToken);
+        }
+        finally
+        {
+            item.Registration.Dispose();
         }
     }
 

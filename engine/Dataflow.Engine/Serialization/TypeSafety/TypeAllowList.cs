@@ -11,7 +11,7 @@ namespace Dataflow.Serialization.TypeSafety;
 /// Which types a shipped closure may name: plain data types of the base class library (primitives, strings,
 /// <c>decimal</c>, dates and times, <c>Guid</c>, enums, and arrays, tuples, <c>KeyValuePair</c>s and the standard
 /// collections of allowed types), the engine's own types (but not a <see cref="DataflowContext"/> or an RDD), the
-/// types of the job's assemblies, and types the user registered a formatter for with <see cref="DataflowSerializer"/>.
+/// types of the libraries the worker is built with (<see cref="AssemblyRoles"/>), the types of the job's assemblies, and types the user registered a formatter for with <see cref="DataflowSerializer"/>.
 /// Anything else (<c>System.Diagnostics.Process</c>, <c>System.IO.FileInfo</c>, a type from an assembly the job did
 /// not ship) is refused: deserialising it could run code the job never meant to run.
 /// </summary>
@@ -58,8 +58,9 @@ internal sealed class TypeAllowList
     public TypeAllowList(Func<Assembly, bool> isJobAssembly) => _isJobAssembly = isJobAssembly;
 
     /// <summary>
-    /// The driver's view: every loaded assembly that is neither the runtime's nor the engine's dependencies counts as
-    /// the job's (it is shipped with the job), so that the checks at build time see what a worker will accept.
+    /// The driver's view: every loaded assembly whose role is <see cref="AssemblyRole.Job"/> (neither the runtime's, nor
+    /// provided by the worker, nor driver-only) counts as the job's (it is shipped with the job), so that the checks at
+    /// build time see what a worker will accept.
     /// </summary>
     public static TypeAllowList ForDriver { get; } = new(IsDriverJobAssembly);
 
@@ -143,12 +144,18 @@ internal sealed class TypeAllowList
         }
 
         var assembly = type.Assembly;
-        if (assembly.GetName().Name == s_engineAssembly)
+        switch (AssemblyRoles.Of(assembly))
         {
-            // RDD types are named by task binaries; RddReferenceFormatter reads them nowhere else.
-            return typeof(DataflowContext).IsAssignableFrom(type)
-                ? $"{type.FullName} lives only on the driver"
-                : null;
+            case AssemblyRole.Engine:
+                // RDD types are named by task binaries; RddReferenceFormatter reads them nowhere else.
+                return typeof(DataflowContext).IsAssignableFrom(type)
+                    ? $"{type.FullName} lives only on the driver"
+                    : null;
+            case AssemblyRole.WorkerLibrary:
+                // Our libraries and the third-party ones the worker is built with: trusted as the engine is.
+                return null;
+            case AssemblyRole.DriverOnly:
+                return DriverOnly(type);
         }
 
         if (!IsFrameworkAssembly(assembly) && _isJobAssembly(assembly))
@@ -197,10 +204,18 @@ internal sealed class TypeAllowList
         }
 
         var assembly = type.Assembly;
-        return IsFrameworkAssembly(assembly) || IsEngineOrDependency(assembly) || _isJobAssembly(assembly)
+        if (AssemblyRoles.Of(assembly) == AssemblyRole.DriverOnly)
+        {
+            return DriverOnly(type);
+        }
+
+        return IsFrameworkAssembly(assembly) || AssemblyRoles.IsProvidedByWorker(assembly) || _isJobAssembly(assembly)
             ? null
             : $"{type.FullName} is from assembly {assembly.GetName().Name}, which is not one of the job's assemblies";
     }
+
+    private static string DriverOnly(Type type) =>
+        $"{type.FullName} is from assembly {type.Assembly.GetName().Name}, which runs only on the driver and never travels to workers";
 
     private static bool IsDelegateDefinition(Type type) =>
         type.Namespace == "System" && (type.Name.StartsWith("Func`", StringComparison.Ordinal) || type.Name.StartsWith("Action`", StringComparison.Ordinal)) &&
@@ -208,16 +223,7 @@ internal sealed class TypeAllowList
 
     private static IEnumerable<Type> DelegateDefinitions() => [typeof(Func<>), typeof(Action<>)];
 
-    private static bool IsDriverJobAssembly(Assembly assembly) => !assembly.IsDynamic && !IsFrameworkAssembly(assembly) && !IsEngineOrDependency(assembly);
-
-    /// <summary>The engine and the libraries it ships with, present on every worker (a job names their types, e.g. an ILogger parameter).</summary>
-    public static bool IsEngineOrDependency(Assembly assembly)
-    {
-        var name = assembly.GetName().Name ?? "";
-        return name == s_engineAssembly || name == "Dataflow.Cluster" || name.StartsWith("MessagePack", StringComparison.Ordinal) ||
-               name.StartsWith("Orleans.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) ||
-               name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || name.StartsWith("K4os.", StringComparison.Ordinal);
-    }
+    private static bool IsDriverJobAssembly(Assembly assembly) => !assembly.IsDynamic && AssemblyRoles.Of(assembly) == AssemblyRole.Job;
 
     private static string? SharedFrameworkRoot()
     {

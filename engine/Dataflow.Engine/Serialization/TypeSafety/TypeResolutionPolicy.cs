@@ -189,7 +189,32 @@ internal sealed partial class TypeResolutionPolicy
         }
 
         return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a =>
-            !a.IsDynamic && a.GetName().Name == name && (TypeAllowList.IsFrameworkAssembly(a) || TypeAllowList.IsEngineOrDependency(a)));
+                   !a.IsDynamic && a.GetName().Name == name && (TypeAllowList.IsFrameworkAssembly(a) || AssemblyRoles.IsProvidedByWorker(a)))
+               ?? LoadProvidedByProcess(name);
+    }
+
+    /// <summary>
+    /// A library this process was built with that is not loaded yet (a worker names MLlib's types before running any
+    /// of its code): loaded from the host's own list of the application's assemblies, never from a path or the job's
+    /// bytes, and used only if it is one the worker provides.
+    /// </summary>
+    private static Assembly? LoadProvidedByProcess(string name)
+    {
+        var listed = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
+        if (!listed.Split(Path.PathSeparator).Any(p => string.Equals(Path.GetFileNameWithoutExtension(p), name, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        try
+        {
+            var assembly = AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(name));
+            return AssemblyRoles.IsProvidedByWorker(assembly) ? assembly : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return null;
+        }
     }
 
     private DisallowedTypeException Reject(string typeName, string reason)

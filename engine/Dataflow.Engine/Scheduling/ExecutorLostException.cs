@@ -1,4 +1,4 @@
-namespace Dataflow.Cluster.Driver;
+namespace Dataflow.Scheduling;
 
 /// <summary>A task's worker left the cluster (or stopped answering) while the task ran; the scheduler runs it again elsewhere.</summary>
 public sealed class ExecutorLostException : Exception

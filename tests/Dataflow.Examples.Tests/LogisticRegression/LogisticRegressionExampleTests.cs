@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Dataflow.Examples.Tests.LogisticRegression;
+
+/// <summary>The LogisticRegression example run as a program: its table, metrics JSON, saved model and error exits.</summary>
+public sealed class LogisticRegressionExampleTests : IDisposable
+{
+    private static readonly string[] s_tableNames = ["objective", "train accuracy", "test accuracy", "iterations", "classes", "seconds"];
+    private readonly string _temp = Directory.CreateTempSubdirectory("logreg-test-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    private static Dictionary<string, string> Table(string stdout)
+    {
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => (Name: line[..16].Trim(), Value: line[16..].Trim()))
+            .ToDictionary(r => r.Name, r => r.Value);
+        Assert.All(rows.Keys, name => Assert.Contains(name, s_tableNames));
+        return rows;
+    }
+
+    [Fact]
+    public async Task BreastCancer_PrintsTheTableAndWritesMetricsAndModel()
+    {
+        var metrics = Path.Combine(_temp, "metrics.json");
+        var model = Path.Combine(_temp, "model");
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", ProgramRunner.DataFile("breast_cancer.csv"), "--standardize",
+            "--reg", (1.0 / 569).ToString("R", CultureInfo.InvariantCulture), "--partitions", "3", "--master", "local[2]",
+            "--metrics-out", metrics, "--model-out", model);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var table = Table(result.Stdout);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics, Ct));
+        var root = json.RootElement;
+        var objective = root.GetProperty("objective").GetDouble();
+        Assert.InRange(objective, 0.01, 0.2);
+        Assert.Equal(double.Parse(table["objective"], CultureInfo.InvariantCulture), objective, 1e-5 * objective);
+        Assert.True(root.GetProperty("trainAccuracy").GetDouble() >= 0.98);
+        Assert.False(root.TryGetProperty("testAccuracy", out _));
+        Assert.Equal(2, root.GetProperty("classes").GetInt32());
+        Assert.InRange(root.GetProperty("iterations").GetInt32(), 1, 100);
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        var timings = root.GetProperty("timings");
+        foreach (var name in new[] { "computeSeconds", "broadcastSeconds", "aggregateSeconds", "schedulingSeconds", "driverSeconds" })
+        {
+            Assert.True(double.IsFinite(timings.GetProperty(name).GetDouble()) && timings.GetProperty(name).GetDouble() >= 0, name);
+        }
+
+        Assert.True(timings.GetProperty("computeSeconds").GetDouble() > 0);
+        Assert.True(File.Exists(Path.Combine(model, "metadata.json")));
+        Assert.Contains("LogisticRegressionModel", await File.ReadAllTextAsync(Path.Combine(model, "metadata.json"), Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Iris_WithATestFileAndSgd_ReportsTestAccuracy()
+    {
+        var metrics = Path.Combine(_temp, "metrics.json");
+        var iris = ProgramRunner.DataFile("iris.csv");
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", iris, "--test", iris, "--standardize", "--optimizer", "sgd",
+            "--iterations", "60", "--step", "1", "--batch-fraction", "0.5", "--seed", "3", "--label-column", "label", "--master", "local[2]",
+            "--metrics-out", metrics);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var table = Table(result.Stdout);
+        Assert.Equal("3", table["classes"]);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics, Ct));
+        var test = json.RootElement.GetProperty("testAccuracy").GetDouble();
+        Assert.Equal(json.RootElement.GetProperty("trainAccuracy").GetDouble(), test);
+        Assert.True(test >= 0.85, $"test accuracy {test}");
+        Assert.Equal(60, json.RootElement.GetProperty("iterations").GetInt32());
+    }
+
+    [Fact]
+    public async Task IterationLimit_WarnsOnStandardErrorAndSucceeds()
+    {
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", ProgramRunner.DataFile("breast_cancer.csv"), "--standardize",
+            "--iterations", "2", "--master", "local[1]");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("warning: L-BFGS reached the iteration limit (2)", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("2", Table(result.Stdout)["iterations"]);
+    }
+
+    [Fact]
+    public async Task BadRecord_IsReportedWithFileAndLineAndExitCode2()
+    {
+        var bad = Path.Combine(_temp, "bad.csv");
+        await File.WriteAllTextAsync(bad, "a,b,label\n1,2,0\n3,x,1\n", Ct);
+
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", bad, "--master", "local[1]");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("bad.csv:3", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--optimizer", "newton")]
+    [InlineData("--batch-fraction", "0")]
+    [InlineData("--format", "text")]
+    public async Task BadOption_IsAUsageError(string option, string value)
+    {
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", ProgramRunner.DataFile("iris.csv"), option, value, "--master", "local[1]");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", result.Stdout);
+    }
+}
