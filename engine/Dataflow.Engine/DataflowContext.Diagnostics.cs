@@ -7,6 +7,7 @@ namespace Dataflow;
 public sealed partial class DataflowContext
 {
     private EventLogWriter? _eventLog;
+    private DataflowMetrics? _metrics;
 
     /// <summary>
     /// The application's id, <c>app-&lt;yyyyMMddHHmmss&gt;-&lt;8 hex&gt;</c> (UTC start time and a random part): the
@@ -18,11 +19,14 @@ public sealed partial class DataflowContext
     /// <summary>The event log being written, or <c>null</c> without <c>Dataflow:EventLog:Directory</c>.</summary>
     internal string? EventLogPath => _eventLog?.InProgressPath;
 
-    /// <summary>Opens the event log (when configured) and posts the application's start; runs before the backend starts.</summary>
+    /// <summary>Creates the context's meter, opens the event log (when configured) and posts the application's start; runs before the backend starts.</summary>
     private void StartDiagnostics()
     {
         var now = Now;
         ApplicationId = string.Create(CultureInfo.InvariantCulture, $"app-{now.UtcDateTime:yyyyMMddHHmmss}-{Guid.NewGuid():N}")[..27];
+        // The environment is read when a gauge is observed, by then it exists.
+        _metrics = new DataflowMetrics(ApplicationId, () => _environment?.Memory);
+        Listeners.Add(_metrics);
         if (Options.EventLog.Directory is { } directory)
         {
             _eventLog = EventLogWriter.Create(directory, ApplicationId);
@@ -45,6 +49,7 @@ public sealed partial class DataflowContext
     private void AbandonDiagnostics()
     {
         Listeners.Complete();
+        _metrics?.Dispose();
         if (_eventLog is { } log)
         {
             Listeners.Remove(log);
@@ -57,6 +62,7 @@ public sealed partial class DataflowContext
     {
         Listeners.Post(new ApplicationEndEvent(Now, ApplicationId));
         await Listeners.DisposeAsync().ConfigureAwait(false);
+        _metrics?.Dispose();
         _eventLog?.Dispose();
     }
 }

@@ -9,16 +9,24 @@ public sealed class EventLogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    public static TheoryData<string> Examples => ["WordCount", "Sort", "PageRank"];
+    public static TheoryData<string> Examples => ["WordCount", "Sort", "PageRank", "KMeans", "LogisticRegression"];
 
     private string[] Arguments(string example)
     {
         var input = Path.Combine(_temp, "input.txt");
-        File.WriteAllText(input, example == "PageRank" ? "1 2\n2 3\n3 1\n3 2\n" : "b a\nc b\na\n");
+        File.WriteAllText(input, example switch
+        {
+            "PageRank" => "1 2\n2 3\n3 1\n3 2\n",
+            // LIBSVM points in two clusters, labels 0 and 1.
+            "KMeans" or "LogisticRegression" => string.Concat(Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? $"1 1:{1 + (i % 3)} 2:1\n" : $"0 1:-{1 + (i % 3)} 2:-1\n")),
+            _ => "b a\nc b\na\n",
+        });
         return example switch
         {
             "WordCount" => ["--input", input],
             "Sort" => ["--input", input, "--output", Path.Combine(_temp, "sorted")],
+            "KMeans" => ["--input", input, "--k", "2"],
+            "LogisticRegression" => ["--train", input, "--iterations", "5"],
             _ => ["--edges", input, "--iterations", "3"],
         };
     }

@@ -6,18 +6,28 @@ namespace Dataflow.Diagnostics;
 
 /// <summary>
 /// Turns listener-bus events into event-log records (one JSON object each, see <c>EventLog.md</c>). Keeps the little
-/// state the records need: when each running task started (for its duration and scheduler delay) and, per running
-/// job, which of its stages were submitted, so that a succeeded job's other stages are logged as skipped.
+/// state the records need: when each running task started (for its duration and scheduler delay) and which stages a
+/// succeeded job skipped (<see cref="SkippedStages"/>).
 /// Called on the bus's thread only.
 /// </summary>
 internal sealed class EventLogRecords
 {
     private readonly Dictionary<long, DateTimeOffset> _taskStarts = [];
-    private readonly Dictionary<int, RunningJob> _jobs = [];
+    private readonly SkippedStages _skipped = new();
 
     /// <summary>The records for <paramref name="e"/>, in order; none for events the log does not keep.</summary>
     public IEnumerable<Action<Utf8JsonWriter>> Translate(DataflowEvent e)
     {
+        foreach (var stage in _skipped.Observe(e))
+        {
+            yield return w => Record(w, "StageSkipped", e.Time, () =>
+            {
+                w.WriteNumber("jobId", ((JobEndEvent)e).JobId);
+                w.WritePropertyName("stage");
+                WriteStage(w, stage, withRdds: true);
+            });
+        }
+
         switch (e)
         {
             case ApplicationStartEvent start:
@@ -48,7 +58,6 @@ internal sealed class EventLogRecords
                 });
                 break;
             case JobStartEvent job:
-                _jobs[job.JobId] = new RunningJob(job.Stages);
                 yield return w => Record(w, "JobStart", e.Time, () =>
                 {
                     w.WriteNumber("jobId", job.JobId);
@@ -70,19 +79,6 @@ internal sealed class EventLogRecords
                 });
                 break;
             case JobEndEvent jobEnd:
-                if (_jobs.Remove(jobEnd.JobId, out var ended) && jobEnd.Succeeded)
-                {
-                    foreach (var stage in ended.Stages.Where(s => !ended.Submitted.Contains(s.StageId)))
-                    {
-                        yield return w => Record(w, "StageSkipped", e.Time, () =>
-                        {
-                            w.WriteNumber("jobId", jobEnd.JobId);
-                            w.WritePropertyName("stage");
-                            WriteStage(w, stage, withRdds: true);
-                        });
-                    }
-                }
-
                 yield return w => Record(w, "JobEnd", e.Time, () =>
                 {
                     w.WriteNumber("jobId", jobEnd.JobId);
@@ -91,12 +87,6 @@ internal sealed class EventLogRecords
                 });
                 break;
             case StageSubmittedEvent submitted:
-                // A map stage run for one job may be awaited by others: it is submitted for all of them.
-                foreach (var running in _jobs.Values)
-                {
-                    running.Submitted.Add(submitted.Stage.StageId);
-                }
-
                 yield return w => Record(w, "StageSubmitted", e.Time, () =>
                 {
                     w.WriteNumber("jobId", submitted.JobId);
@@ -256,11 +246,4 @@ internal sealed class EventLogRecords
 
     private static void WriteMilliseconds(Utf8JsonWriter w, string name, TimeSpan span) =>
         w.WriteNumber(name, Math.Round(span.TotalMilliseconds, 3));
-
-    private sealed class RunningJob(IReadOnlyList<StageInfo> stages)
-    {
-        public IReadOnlyList<StageInfo> Stages { get; } = stages;
-
-        public HashSet<int> Submitted { get; } = [];
-    }
 }
