@@ -97,6 +97,23 @@ public sealed class LogisticRegressionExampleTests : IDisposable
         Assert.Equal("", result.Stdout);
     }
 
+    [Fact]
+    public async Task LibSvm_TestFileWithMoreFeaturesThanTheModel_NamesBothCounts()
+    {
+        var train = Path.Combine(_temp, "train.libsvm");
+        var test = Path.Combine(_temp, "test.libsvm");
+        await File.WriteAllTextAsync(train, "0 1:0.5 2:1\n1 1:2 3:1.5\n0 2:0.25\n1 1:1.5 3:2 # a comment\n", Ct);
+        await File.WriteAllTextAsync(test, "1 1:1 5:2\n", Ct);
+
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", train, "--test", test, "--master", "local[1]");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("test.libsvm:1", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("feature index 5", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("feature count is 3", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+    }
+
     [Theory]
     [InlineData("--optimizer", "newton")]
     [InlineData("--batch-fraction", "0")]
