@@ -81,6 +81,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
         _tasks = new TaskSetScheduler(_backend as IExecutorPool ?? new BackendExecutorPool(_backend), Options.Scheduler, _time,
             LoggerFactory.CreateLogger<TaskSetScheduler>());
+        _environment.CommitCoordinator = _tasks.Commits;
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, _tasks);
     }
 
