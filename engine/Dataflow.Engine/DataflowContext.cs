@@ -103,6 +103,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
 
         _tasks = new TaskSetScheduler(_backend as IExecutorPool ?? new BackendExecutorPool(_backend), Options.Scheduler, _time,
             LoggerFactory.CreateLogger<TaskSetScheduler>());
+        _environment.CommitCoordinator = _tasks.Commits;
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, _tasks);
     }
 

@@ -25,6 +25,16 @@ internal sealed class ExecutionEnvironment(string executorId, IShuffleManager sh
     public ExecutorLocals Locals { get; } = new();
 
     /// <summary>
+    /// Decides which attempt of an output partition may commit its part file: the driver's coordinator in the
+    /// driver's own environment; <c>null</c> on a worker, where the output committer's own rule (the first attempt to
+    /// rename its directory into place wins) is all there is.
+    /// </summary>
+    public Scheduling.OutputCommitCoordinator? CommitCoordinator { get; set; }
+
+    /// <summary>The barriers of the barrier-stage tasks running here.</summary>
+    public BarrierRegistry Barriers { get; } = new();
+
+    /// <summary>
     /// How a worker gets a broadcast's value it has no copy of (from the driver); <c>null</c> in the driver's own
     /// environment, whose tasks read the driver's object.
     /// </summary>

@@ -45,6 +45,14 @@ public static partial class Rdd
                 task.Metrics.RecordsWritten += records;
             }
 
+            if (task.Environment.CommitCoordinator is { } coordinator &&
+                !coordinator.CanCommit(task.StageId, task.StageAttempt, task.PartitionId, task.TaskAttemptId))
+            {
+                // A retry or a speculative copy of this partition was authorised first: this attempt's output is dropped.
+                throw new Scheduling.CommitDeniedException(
+                    $"Attempt {attempt} of partition {task.PartitionId} (stage {task.StageId}) may not commit: another attempt of the partition was authorised to.");
+            }
+
             committer.CommitTask(task.PartitionId, attempt);
             return true;
         }

@@ -13,18 +13,23 @@ internal sealed class MapPartitionsRdd<T, TResult> : Rdd<TResult>
     private readonly Rdd<T> _parent;
     private readonly Func<TaskContext, int, IEnumerable<T>, IEnumerable<TResult>> _func;
     private readonly bool _preservesPartitioning;
+    private readonly bool _isBarrier;
 
     public MapPartitionsRdd(
         Rdd<T> parent,
         Func<TaskContext, int, IEnumerable<T>, IEnumerable<TResult>> func,
         bool preservesPartitioning,
-        CallSite callSite)
+        CallSite callSite,
+        bool isBarrier = false)
         : base(parent, callSite)
     {
         _parent = parent;
         _func = func;
         _preservesPartitioning = preservesPartitioning;
+        _isBarrier = isBarrier;
     }
+
+    internal override bool IsBarrier => _isBarrier;
 
     public override Partitioner? Partitioner => _preservesPartitioning ? _parent.Partitioner : null;
 

@@ -45,7 +45,10 @@ internal sealed partial class TaskSetManager
         return found;
     }
 
-    /// <summary>A task marked for a copy that may run on <paramref name="executor"/>: not where an attempt of it runs or failed.</summary>
+    /// <summary>
+    /// A task marked for a copy that may run on <paramref name="executor"/>: not where an attempt of it runs or
+    /// failed, unless it is the only executor (local mode: the copy gets another of its threads).
+    /// </summary>
     private int? DequeueSpeculative(ExecutorState executor)
     {
         if (_speculatable.Count == 0)
@@ -61,7 +64,8 @@ internal sealed partial class TaskSetManager
                 continue;
             }
 
-            if (_failedOn[index]?.Contains(executor.Id) != true && !_running.Values.Any(a => a.Index == index && a.ExecutorId == executor.Id))
+            var onlyExecutor = _scheduler.Executors.Count == 1;
+            if (onlyExecutor || (_failedOn[index]?.Contains(executor.Id) != true && !_running.Values.Any(a => a.Index == index && a.ExecutorId == executor.Id)))
             {
                 _speculatable.Remove(index);
                 return index;

@@ -17,9 +17,13 @@ internal sealed partial class TaskSetScheduler
 
         var now = Now;
         Exclusion.Expire(now);
-        foreach (var manager in _managers.ToList())
+        // Backwards: an abort may finish a set, which removes it from the list.
+        for (var i = _managers.Count - 1; i >= 0; i--)
         {
-            manager.AbortIfUnrunnable(now);
+            if (i < _managers.Count)
+            {
+                _managers[i].AbortIfUnrunnable(now);
+            }
         }
 
         while (LaunchOne(now))

@@ -1,8 +1,9 @@
 namespace Dataflow.Scheduling.Backends;
 
 /// <summary>
-/// Where tasks run. The local backend runs them on executor threads in the driver's process; the Orleans backend
-/// sends them to worker silos. The DAG scheduler only talks to this interface.
+/// Where tasks run. The local backend runs them on executor threads in the driver's process and is also the task
+/// scheduler's <see cref="IExecutorPool"/>; the Orleans backend sends them to worker silos and, until it becomes an
+/// executor pool too, places them itself behind <see cref="BackendExecutorPool"/>.
 /// </summary>
 internal interface ISchedulerBackend : IAsyncDisposable
 {
