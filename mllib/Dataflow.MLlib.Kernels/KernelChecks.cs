@@ -71,4 +71,66 @@ internal static class KernelChecks
         if (count < 1)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{kernel}: {name} is empty; at least one is needed."), name);
     }
+
+    /// <summary>The checks of the binary linear kernels (logistic, least squares): shapes and rows.</summary>
+    public static void Linear(string kernel, InstanceBlock block, ReadOnlySpan<double> coefficients, Span<double> gradient, int[]? rows)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        Length(kernel, nameof(coefficients), coefficients.Length, block.Features, "one per feature");
+        Length(kernel, nameof(gradient), gradient.Length, block.Features + 1L, $"Features + 1 = {block.Features} + 1, the intercept's last");
+        Rows(kernel, block, rows);
+    }
+
+    /// <summary>The checks of <see cref="IBlockKernels.Multinomial"/>: shapes, rows and class labels.</summary>
+    public static void Multinomial(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> gradient, int[]? rows)
+    {
+        const string kernel = nameof(IBlockKernels.Multinomial);
+        ArgumentNullException.ThrowIfNull(block);
+        var k = intercepts.Length;
+        var d = block.Features;
+        AtLeastOne(kernel, nameof(intercepts), k);
+        Length(kernel, nameof(coefficients), coefficients.Length, (long)k * d, $"K × Features = {k} × {d}");
+        Length(kernel, nameof(gradient), gradient.Length, ((long)k * d) + k, $"K × Features + K = {k} × {d} + {k}");
+        Rows(kernel, block, rows);
+        ClassLabels(kernel, block, k, rows);
+    }
+
+    /// <summary>The checks of <see cref="IBlockKernels.Margins"/>.</summary>
+    public static void Margins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> margins)
+    {
+        const string kernel = nameof(IBlockKernels.Margins);
+        ArgumentNullException.ThrowIfNull(block);
+        var k = intercepts.Length;
+        var d = block.Features;
+        AtLeastOne(kernel, nameof(intercepts), k);
+        Length(kernel, nameof(coefficients), coefficients.Length, (long)k * d, $"K × Features = {k} × {d}");
+        Length(kernel, nameof(margins), margins.Length, (long)block.Rows * k, $"Rows × K = {block.Rows} × {k}");
+    }
+
+    /// <summary>The checks of <see cref="IBlockKernels.KMeansAssign"/>.</summary>
+    public static void KMeansAssign(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<double> sums, Span<long> counts)
+    {
+        const string kernel = nameof(IBlockKernels.KMeansAssign);
+        Centers(kernel, block, centers, centerNorms);
+        var k = centerNorms.Length;
+        Length(kernel, nameof(sums), sums.Length, (long)k * block.Features, $"k × Features = {k} × {block.Features}");
+        Length(kernel, nameof(counts), counts.Length, k, "k");
+    }
+
+    /// <summary>The checks of <see cref="IBlockKernels.NearestCenters"/>.</summary>
+    public static void NearestCenters(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<int> nearest, Span<double> squaredDistances)
+    {
+        const string kernel = nameof(IBlockKernels.NearestCenters);
+        Centers(kernel, block, centers, centerNorms);
+        Length(kernel, nameof(nearest), nearest.Length, block.Rows, "one per row");
+        Length(kernel, nameof(squaredDistances), squaredDistances.Length, block.Rows, "one per row");
+    }
+
+    private static void Centers(string kernel, InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var k = centerNorms.Length;
+        AtLeastOne(kernel, nameof(centerNorms), k);
+        Length(kernel, nameof(centers), centers.Length, (long)k * block.Features, $"k × Features = {k} × {block.Features}, k from centerNorms");
+    }
 }

@@ -40,7 +40,7 @@ public sealed partial class SimdKernels : IBlockKernels
     /// <inheritdoc/>
     public double BinaryLogistic(InstanceBlock block, ReadOnlySpan<double> coefficients, double intercept, Span<double> gradient, int[]? rows = null)
     {
-        CheckLinear(nameof(BinaryLogistic), block, coefficients, gradient, rows);
+        KernelChecks.Linear(nameof(BinaryLogistic), block, coefficients, gradient, rows);
         KernelChecks.BinaryLabels(nameof(BinaryLogistic), block, rows);
         return block.IsSparse
             ? SparseLinear<LogisticLoss>(block, coefficients, intercept, gradient, rows)
@@ -50,7 +50,7 @@ public sealed partial class SimdKernels : IBlockKernels
     /// <inheritdoc/>
     public double LeastSquares(InstanceBlock block, ReadOnlySpan<double> coefficients, double intercept, Span<double> gradient, int[]? rows = null)
     {
-        CheckLinear(nameof(LeastSquares), block, coefficients, gradient, rows);
+        KernelChecks.Linear(nameof(LeastSquares), block, coefficients, gradient, rows);
         return block.IsSparse
             ? SparseLinear<SquaredLoss>(block, coefficients, intercept, gradient, rows)
             : DenseLinear<SquaredLoss>(block, coefficients, intercept, gradient, rows);
@@ -59,15 +59,7 @@ public sealed partial class SimdKernels : IBlockKernels
     /// <inheritdoc/>
     public double Multinomial(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> gradient, int[]? rows = null)
     {
-        const string kernel = nameof(Multinomial);
-        ArgumentNullException.ThrowIfNull(block);
-        var k = intercepts.Length;
-        var d = block.Features;
-        KernelChecks.AtLeastOne(kernel, nameof(intercepts), k);
-        KernelChecks.Length(kernel, nameof(coefficients), coefficients.Length, (long)k * d, $"K × Features = {k} × {d}");
-        KernelChecks.Length(kernel, nameof(gradient), gradient.Length, ((long)k * d) + k, $"K × Features + K = {k} × {d} + {k}");
-        KernelChecks.Rows(kernel, block, rows);
-        KernelChecks.ClassLabels(kernel, block, k, rows);
+        KernelChecks.Multinomial(block, coefficients, intercepts, gradient, rows);
         return block.IsSparse
             ? SparseMultinomial(block, coefficients, intercepts, gradient, rows)
             : DenseMultinomial(block, coefficients, intercepts, gradient, rows);
@@ -76,54 +68,25 @@ public sealed partial class SimdKernels : IBlockKernels
     /// <inheritdoc/>
     public double KMeansAssign(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<double> sums, Span<long> counts)
     {
-        const string kernel = nameof(KMeansAssign);
-        CheckCenters(kernel, block, centers, centerNorms);
-        var k = centerNorms.Length;
-        KernelChecks.Length(kernel, nameof(sums), sums.Length, (long)k * block.Features, $"k × Features = {k} × {block.Features}");
-        KernelChecks.Length(kernel, nameof(counts), counts.Length, k, "k");
+        KernelChecks.KMeansAssign(block, centers, centerNorms, sums, counts);
         return Assign(block, centers, centerNorms, sums, counts, nearest: default, squaredDistances: default);
     }
 
     /// <inheritdoc/>
     public void NearestCenters(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<int> nearest, Span<double> squaredDistances)
     {
-        const string kernel = nameof(NearestCenters);
-        CheckCenters(kernel, block, centers, centerNorms);
-        KernelChecks.Length(kernel, nameof(nearest), nearest.Length, block.Rows, "one per row");
-        KernelChecks.Length(kernel, nameof(squaredDistances), squaredDistances.Length, block.Rows, "one per row");
+        KernelChecks.NearestCenters(block, centers, centerNorms, nearest, squaredDistances);
         Assign(block, centers, centerNorms, sums: default, counts: default, nearest, squaredDistances);
     }
 
     /// <inheritdoc/>
     public void Margins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> margins)
     {
-        const string kernel = nameof(Margins);
-        ArgumentNullException.ThrowIfNull(block);
-        var k = intercepts.Length;
-        var d = block.Features;
-        KernelChecks.AtLeastOne(kernel, nameof(intercepts), k);
-        KernelChecks.Length(kernel, nameof(coefficients), coefficients.Length, (long)k * d, $"K × Features = {k} × {d}");
-        KernelChecks.Length(kernel, nameof(margins), margins.Length, (long)block.Rows * k, $"Rows × K = {block.Rows} × {k}");
+        KernelChecks.Margins(block, coefficients, intercepts, margins);
         if (block.IsSparse)
             SparseMargins(block, coefficients, intercepts, margins);
         else
             DenseMargins(block, coefficients, intercepts, margins);
-    }
-
-    private static void CheckLinear(string kernel, InstanceBlock block, ReadOnlySpan<double> coefficients, Span<double> gradient, int[]? rows)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        KernelChecks.Length(kernel, nameof(coefficients), coefficients.Length, block.Features, "one per feature");
-        KernelChecks.Length(kernel, nameof(gradient), gradient.Length, block.Features + 1L, $"Features + 1 = {block.Features} + 1, the intercept's last");
-        KernelChecks.Rows(kernel, block, rows);
-    }
-
-    private static void CheckCenters(string kernel, InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        var k = centerNorms.Length;
-        KernelChecks.AtLeastOne(kernel, nameof(centerNorms), k);
-        KernelChecks.Length(kernel, nameof(centers), centers.Length, (long)k * block.Features, $"k × Features = {k} × {block.Features}, k from centerNorms");
     }
 
     private static int RowAt(int[]? rows, int i) => rows is null ? i : rows[i];
