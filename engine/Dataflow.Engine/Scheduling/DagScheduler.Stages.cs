@@ -102,10 +102,12 @@ internal sealed partial class DagScheduler
         public void TaskEnded(TaskResult result, TaskOutcome outcome)
         {
             scheduler._bus.Post(new TaskEndEvent(scheduler._context.Now, Info(result.Description), result.ExecutorId, result.Error, result.Metrics));
-            if (outcome == TaskOutcome.Failed)
+            // Lost executors count no failure (the task is retried all the same); a lost map output has its own line.
+            if (outcome == TaskOutcome.Failed || (outcome == TaskOutcome.NotCounted && result.Error is not FetchFailedException))
             {
                 var task = result.Description;
-                var remaining = scheduler._context.Options.Scheduler.MaxTaskFailures - task.Attempt - 1;
+                var counted = (Manager?.FailuresOf(task.PartitionId) ?? task.Attempt) + (outcome == TaskOutcome.Failed ? 1 : 0);
+                var remaining = scheduler._context.Options.Scheduler.MaxTaskFailures - counted;
                 if (remaining > 0)
                 {
                     scheduler._logger.TaskFailedRetrying(task.TaskId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, result.ExecutorId,

@@ -95,6 +95,9 @@ internal sealed partial class TaskSetManager
         }
     }
 
+    /// <summary>The failures counted so far against <paramref name="partition"/>'s task (for log lines).</summary>
+    internal int FailuresOf(int partition) => _failures[IndexOf(partition)];
+
     private int IndexOf(int partition)
     {
         for (var i = 0; i < _numTasks; i++)
