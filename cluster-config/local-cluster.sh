@@ -214,10 +214,11 @@ worker_dll() { # rebuild
         return
     fi
     local dll=$repo_root/engine/Dataflow.Worker/bin/Release/net10.0/Dataflow.Worker.dll newer=''
-    # A worker older than the engine's sources would run another build than the driver: task binaries name engine
+    # A worker older than the engine's (or MLlib's, which it provides) sources would run another build than the driver:
+    # task binaries name engine
     # methods by metadata token, so that fails (or worse, runs other code). Rebuild it then, as when it is missing.
     if [[ -f $dll ]]; then
-        newer=$(find "$repo_root/engine" "$repo_root"/Directory.*.props -newer "$dll" \
+        newer=$(find "$repo_root/engine" "$repo_root/mllib" "$repo_root"/Directory.*.props -newer "$dll" \
             \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)
         [[ -z $newer ]] || log "the Release worker is older than ${newer#"$repo_root"/}"
     fi

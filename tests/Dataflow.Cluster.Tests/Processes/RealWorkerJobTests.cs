@@ -6,13 +6,15 @@ namespace Dataflow.Cluster.Tests.Processes;
 /// <summary>
 /// A job application built into a directory the workers never see runs on two real worker processes started by
 /// cluster-config/local-cluster.sh, and prints what it prints in local mode: its assemblies reach the workers only as
-/// bytes the driver sends. After the first-started worker is killed, the same master URL still runs it.
+/// bytes the driver sends, except the libraries the worker provides (MLlib), which it runs from its own copy. After the
+/// first-started worker is killed, the same master URL still runs it.
 /// </summary>
 [Collection("processes")]
 public sealed class RealWorkerJobTests : IDisposable
 {
     private const string JobProgram = """
         using Dataflow;
+        using Dataflow.MLlib.Linalg;
         var master = args[0];
         await using var ctx = new DataflowContext(master);
         var threshold = int.Parse(args[1]);
@@ -31,6 +33,10 @@ public sealed class RealWorkerJobTests : IDisposable
         }
 
         Console.WriteLine($"kept\t{counter.Value}");
+        // MLlib's types in a closure and a broadcast: the workers run their own copy of MLlib, the job does not ship it.
+        var weights = ctx.Broadcast(Vectors.Dense(0.5, -1.0));
+        var dots = await ctx.Range(0, 1_000, numSlices: 4).Select(i => Vectors.Dense(i, 1.0).Dot(weights.Value)).ToArrayAsync();
+        Console.WriteLine($"dots\t{dots.Sum():R}");
 
         public sealed record Reading(int Sensor, double Value);
 
@@ -70,9 +76,21 @@ public sealed class RealWorkerJobTests : IDisposable
             Assert.Equal(local.Stdout, cluster.Stdout);
             // 20,000 readings of i/2 with i/2 >= 100 are i >= 200: 19,800 kept; the three sensors split them.
             Assert.Contains("kept\t19800", cluster.Stdout, StringComparison.Ordinal);
-            Assert.Equal(4, cluster.Stdout.Trim().Split('\n').Length);
-            var workerLogs = Directory.GetDirectories(runDir, "worker-*").Select(d => File.ReadAllText(Path.Combine(d, "worker.log")));
+            // Σ (i/2 − 1) over i < 1,000 = 249,750 − 1,000.
+            Assert.Contains("dots\t248750", cluster.Stdout, StringComparison.Ordinal);
+            Assert.Equal(5, cluster.Stdout.Trim().Split('\n').Length);
+            var workerLogs = Directory.GetDirectories(runDir, "worker-*").Select(d => File.ReadAllText(Path.Combine(d, "worker.log"))).ToList();
             Assert.All(workerLogs, log => Assert.DoesNotContain(_dir + "/out", log, StringComparison.Ordinal));
+            // The job shipped only its own assembly; MLlib came from the workers' build.
+            foreach (var log in workerLogs)
+            {
+                var setUp = System.Text.RegularExpressions.Regex.Match(log, @"job assemblies \[(?<shipped>[^\]]*)\]; provided by this worker \[(?<provided>[^\]]*)\]");
+                Assert.True(setUp.Success, string.Join('\n', log.Split('\n').Where(l => l.Contains("Application", StringComparison.Ordinal) || l.Contains("info", StringComparison.Ordinal)).Take(20)));
+                Assert.Equal("SensorJob", setUp.Groups["shipped"].Value);
+                Assert.Matches(@"(^|, )Dataflow\.MLlib [0-9.]+(,|$)", setUp.Groups["provided"].Value);
+            }
+
+            AssertWorkerProvidesLibraries(repo);
 
             // Kill the first-started worker, whose gateway the URL lists first: the cluster and the URL still work.
             var firstPid = int.Parse(File.ReadAllText(Path.Combine(runDir, "worker-1", "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -88,6 +106,22 @@ public sealed class RealWorkerJobTests : IDisposable
         {
             await ProcessRunner.RunAsync("bash", [script, "stop"], repo, env, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The worker is built with every library that AssemblyRoles says it provides: each Dataflow library marked
+    /// <c>worker</c> and each listed third-party one that this test's build has (ILGPU only once the kernels use it).
+    /// </summary>
+    private static void AssertWorkerProvidesLibraries(string repo)
+    {
+        var workerDir = Path.Combine(repo, "engine", "Dataflow.Worker", "bin", "Release", "net10.0");
+        var ours = Directory.GetFiles(AppContext.BaseDirectory, "*.dll").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet();
+        var expected = Serialization.TypeSafety.AssemblyRoles.ThirdPartyWorkerLibraries.Where(ours.Contains)
+            .Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic && Serialization.TypeSafety.AssemblyRoles.Of(a) == Serialization.TypeSafety.AssemblyRole.WorkerLibrary)
+                .Select(a => a.GetName().Name!))
+            .Append("Dataflow.MLlib").Append("Dataflow.MLlib.Kernels").Append("MathNet.Numerics")
+            .Distinct();
+        Assert.All(expected, name => Assert.True(File.Exists(Path.Combine(workerDir, name + ".dll")), $"the worker build lacks {name}.dll"));
     }
 
     /// <summary>The end of every process's log, for failure messages.</summary>
@@ -119,6 +153,7 @@ public sealed class RealWorkerJobTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="{repo}/engine/Dataflow.Cluster/Dataflow.Cluster.csproj" />
+                <ProjectReference Include="{repo}/mllib/Dataflow.MLlib/Dataflow.MLlib.csproj" />
               </ItemGroup>
             </Project>
             """);

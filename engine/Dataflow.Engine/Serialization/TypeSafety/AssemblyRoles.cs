@@ -30,9 +30,12 @@ internal static class AssemblyRoles
     public static IReadOnlySet<string> ThirdPartyWorkerLibraries { get; } =
         new HashSet<string>(["MathNet.Numerics", "ILGPU", "ILGPU.Algorithms"], StringComparer.Ordinal);
 
-    /// <summary>Name prefixes of the engine's third-party dependencies, which every worker has.</summary>
+    /// <summary>
+    /// Name prefixes of the engine's and Orleans' third-party dependencies, which every worker has (Orleans brings
+    /// Microsoft.AspNetCore.Connections.Abstractions as a package, outside the shared framework).
+    /// </summary>
     public static IReadOnlyList<string> WorkerDependencyPrefixes { get; } =
-        ["MessagePack", "Orleans.", "Microsoft.Orleans", "Microsoft.Extensions.", "K4os."];
+        ["MessagePack", "Orleans.", "Microsoft.Orleans", "Microsoft.Extensions.", "K4os.", "Microsoft.AspNetCore.Connections.Abstractions"];
 
     /// <summary>
     /// Name prefixes of assemblies that never travel to workers: the driver's UI and its plotting (Dataflow.Ui also

@@ -28,6 +28,7 @@ public sealed class AssemblyRolesTests
     [InlineData("MessagePack.Annotations", null, nameof(AssemblyRole.WorkerDependency))]
     [InlineData("Microsoft.Extensions.Logging.Abstractions", null, nameof(AssemblyRole.WorkerDependency))]
     [InlineData("K4os.Compression.LZ4", null, nameof(AssemblyRole.WorkerDependency))]
+    [InlineData("Microsoft.AspNetCore.Connections.Abstractions", null, nameof(AssemblyRole.WorkerDependency))]
     [InlineData("MyJob", null, nameof(AssemblyRole.Job))]
     public void Classify_ByNameAndMarker(string name, string? marker, string expected) =>
         Assert.Equal(Enum.Parse<AssemblyRole>(expected), AssemblyRoles.Classify(name, marker));
