@@ -88,24 +88,13 @@ internal sealed class EventLogWriter : IDataflowListener, IDisposable
     }
 
     /// <summary>Closes the file and gives it its final name.</summary>
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            if (_closed)
-            {
-                return;
-            }
-
-            _closed = true;
-            _file.Dispose();
-            _json.Dispose();
-            File.Move(InProgressPath, FinalPath, overwrite: false);
-        }
-    }
+    public void Dispose() => Close(() => File.Move(InProgressPath, FinalPath, overwrite: false));
 
     /// <summary>Closes and deletes the file: the application never started (its context failed to construct).</summary>
-    public void Abandon()
+    public void Abandon() => Close(() => File.Delete(InProgressPath));
+
+    // Closes the streams once, then finishes the file (renames or deletes it).
+    private void Close(Action finish)
     {
         lock (_lock)
         {
@@ -117,7 +106,7 @@ internal sealed class EventLogWriter : IDataflowListener, IDisposable
             _closed = true;
             _file.Dispose();
             _json.Dispose();
-            File.Delete(InProgressPath);
+            finish();
         }
     }
 }
