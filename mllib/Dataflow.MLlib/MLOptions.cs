@@ -28,6 +28,18 @@ public sealed class MLOptions
     public ByteSize MaxBlockSize { get; set; } = ByteSize.FromMiB(256);
 
     /// <summary>
+    /// Where the per-block kernels run: <c>auto</c> (the default: a CUDA GPU when ILGPU finds one, else the managed
+    /// SIMD kernels), <c>gpu</c> (a CUDA GPU or a usage error), <c>cpu</c> (the managed SIMD kernels) or
+    /// <c>ilgpu-cpu</c> (ILGPU's CPU accelerator, an emulator for tests on small data). See
+    /// <see cref="Kernels.BlockKernels.Create"/>.
+    /// </summary>
+    [OptionDescription("Where the ML kernels run: auto|gpu|cpu|ilgpu-cpu (auto: a CUDA GPU when one is found, else the CPU).")]
+    public string Device { get; set; } = "auto";
+
+    /// <summary><see cref="Device"/> parsed.</summary>
+    public Kernels.KernelDevice KernelDevice => Kernels.BlockKernels.ParseDevice(Device);
+
+    /// <summary>
     /// Registers the <c>Dataflow:ML</c> section with the engine's options registry, so that its keys are accepted,
     /// validated and listed by <c>--help</c>. Call it before options are loaded; calling it again does nothing.
     /// </summary>

@@ -15,5 +15,14 @@ internal sealed class MLOptionsValidator : OptionsValidator<MLOptions>
         {
             failures.Add(Failure(prefix, nameof(options.MaxBlockSize), "must be from 1k to 2g", options.MaxBlockSize));
         }
+
+        try
+        {
+            Kernels.BlockKernels.ParseDevice(options.Device ?? "");
+        }
+        catch (ArgumentException)
+        {
+            failures.Add(Failure(prefix, nameof(options.Device), "must be one of " + Kernels.BlockKernels.DeviceNames, options.Device));
+        }
     }
 }

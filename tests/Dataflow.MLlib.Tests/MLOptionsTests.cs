@@ -1,6 +1,7 @@
 using System.Collections;
 using Dataflow.CommandLine;
 using Dataflow.Configuration;
+using Dataflow.MLlib.Kernels;
 
 namespace Dataflow.MLlib.Tests;
 
@@ -42,13 +43,34 @@ public sealed class MLOptionsTests
         Assert.StartsWith("Dataflow:ML:MaxBlockSize must be from 1k to 2g, got ", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("cpu", KernelDevice.Cpu)]
+    [InlineData("ilgpu-cpu", KernelDevice.IlgpuCpu)]
+    [InlineData("GPU", KernelDevice.Gpu)]
+    public void Load_Device_BindsAndParses(string value, KernelDevice expected)
+    {
+        var options = DataflowConfiguration.Load([new("Dataflow:ML:Device", value)], environment: new Hashtable()).Section<MLOptions>();
+
+        Assert.Equal(expected, options.KernelDevice);
+        Assert.Equal(KernelDevice.Auto, DataflowConfiguration.Load([], environment: new Hashtable()).Section<MLOptions>().KernelDevice);
+    }
+
+    [Fact]
+    public void Load_UnknownDevice_ThrowsNamingTheKeyAndTheChoices()
+    {
+        var error = Assert.Throws<DataflowConfigurationException>(() =>
+            DataflowConfiguration.Load([new("Dataflow:ML:Device", "cuda")], environment: new Hashtable()));
+
+        Assert.StartsWith("Dataflow:ML:Device must be one of auto|gpu|cpu|ilgpu-cpu, got ", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_UnknownMLKey_ListsTheSectionKeys()
     {
         var error = Assert.Throws<DataflowConfigurationException>(() =>
             DataflowConfiguration.Load([new("Dataflow:ML:Foo", "1")], environment: new Hashtable()));
 
-        Assert.Equal("unknown configuration key 'Dataflow:ML:Foo' from --conf; the section's keys are Dataflow:ML:MaxBlockSize", error.Message);
+        Assert.Equal("unknown configuration key 'Dataflow:ML:Foo' from --conf; the section's keys are Dataflow:ML:MaxBlockSize, Dataflow:ML:Device", error.Message);
     }
 
     [Fact]
