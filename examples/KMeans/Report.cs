@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using static Dataflow.Examples.MetricsJson;
 using Dataflow.MLlib.Clustering;
 
 namespace Dataflow.Examples.Clustering;
@@ -24,12 +25,9 @@ internal sealed record Report(KMeansModel Model, double Seconds)
     }
 
     /// <summary><c>{"cost", "centers", "iterations", "seconds"}</c>, every number finite.</summary>
-    public async Task WriteJsonAsync(string path, CancellationToken cancellationToken)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public Task WriteJsonAsync(string path, CancellationToken cancellationToken) =>
+        MetricsJson.WriteAsync(path, json =>
         {
-            json.WriteStartObject();
             json.WriteNumber("cost", Finite(Summary.Cost));
             json.WriteStartArray("centers");
             foreach (var center in Model.ClusterCenters)
@@ -46,23 +44,5 @@ internal sealed record Report(KMeansModel Model, double Seconds)
             json.WriteEndArray();
             json.WriteNumber("iterations", Summary.Iterations);
             json.WriteNumber("seconds", Finite(Seconds));
-            json.WriteEndObject();
-        }
-
-        stream.WriteByte((byte)'\n');
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await File.WriteAllBytesAsync(path, stream.ToArray(), cancellationToken);
-    }
-
-    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
-
-    // The JSON promises finite numbers: a non-finite result is a bug, reported rather than written.
-    private static double Finite(double value) => double.IsFinite(value)
-        ? value
-        : throw new InvalidOperationException($"A metric is {value.ToString(CultureInfo.InvariantCulture)}; the metrics file holds finite numbers only.");
+        }, cancellationToken);
 }
