@@ -1,4 +1,5 @@
 using Dataflow.MLlib.Optimization;
+using Dataflow.MLlib.Tests.Support;
 
 namespace Dataflow.MLlib.Tests.Optimization;
 
@@ -113,7 +114,7 @@ internal sealed class LogisticProblem
                 h[j, j] += RegParam;
             }
 
-            var step = CholeskySolve(h, gradient);
+            var step = NewtonSolver.CholeskySolve(h, gradient);
             for (var j = 0; j < p; j++)
             {
                 w[j] -= step[j];
@@ -126,50 +127,5 @@ internal sealed class LogisticProblem
         }
 
         return (w, Objective(w, gradient));
-    }
-
-    private static double[] CholeskySolve(double[,] a, double[] b)
-    {
-        var n = b.Length;
-        var l = new double[n, n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j <= i; j++)
-            {
-                var sum = a[i, j];
-                for (var k = 0; k < j; k++)
-                {
-                    sum -= l[i, k] * l[j, k];
-                }
-
-                l[i, j] = i == j ? Math.Sqrt(sum) : sum / l[j, j];
-            }
-        }
-
-        var z = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            var sum = b[i];
-            for (var k = 0; k < i; k++)
-            {
-                sum -= l[i, k] * z[k];
-            }
-
-            z[i] = sum / l[i, i];
-        }
-
-        var x = new double[n];
-        for (var i = n - 1; i >= 0; i--)
-        {
-            var sum = z[i];
-            for (var k = i + 1; k < n; k++)
-            {
-                sum -= l[k, i] * x[k];
-            }
-
-            x[i] = sum / l[i, i];
-        }
-
-        return x;
     }
 }
