@@ -18,7 +18,8 @@ internal static class ClusterBackends
 
     public static ISchedulerBackend Create(DataflowContext context, ExecutionEnvironment driverEnvironment)
     {
-        var factory = Instantiate(FindFactories(LoadedAssemblies(), ApplicationAssemblyPaths()), context.Master.ToString());
+        var factory = Instantiate(
+            FindFactories(LoadedAssemblies(), ApplicationAssemblyPaths(), AssemblyLoadContext.Default), context.Master.ToString());
         return factory.Create(context, driverEnvironment);
     }
 
@@ -49,9 +50,9 @@ internal static class ClusterBackends
 
     /// <summary>
     /// The factory types registered by <paramref name="loaded"/> assemblies and by the assemblies at
-    /// <paramref name="candidatePaths"/> (loaded only when their metadata carries the attribute).
+    /// <paramref name="candidatePaths"/> (loaded into <paramref name="loadInto"/> only when their metadata carries the attribute).
     /// </summary>
-    internal static IReadOnlyList<Type> FindFactories(IEnumerable<Assembly> loaded, IEnumerable<string> candidatePaths)
+    internal static IReadOnlyList<Type> FindFactories(IEnumerable<Assembly> loaded, IEnumerable<string> candidatePaths, AssemblyLoadContext loadInto)
     {
         var found = new List<Type>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -71,7 +72,7 @@ internal static class ClusterBackends
                 continue;
             }
 
-            var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(path));
+            var assembly = loadInto.LoadFromAssemblyPath(Path.GetFullPath(path));
             if (seen.Add(assembly.GetName().Name ?? "") && Registered(assembly) is { } type)
             {
                 found.Add(type);
@@ -148,7 +149,8 @@ internal static class ClusterBackends
         type.ResolutionScope.Kind == HandleKind.AssemblyReference &&
         reader.StringComparer.Equals(reader.GetAssemblyReference((AssemblyReferenceHandle)type.ResolutionScope).Name, s_engine);
 
-    private static IEnumerable<Assembly> LoadedAssemblies() => AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic);
+    /// <summary>The application's loaded assemblies: those of the default load context (a plug-in's own context is not the application).</summary>
+    private static IEnumerable<Assembly> LoadedAssemblies() => AssemblyLoadContext.Default.Assemblies.Where(a => !a.IsDynamic);
 
     /// <summary>The application's assemblies outside the shared framework, as the host listed them.</summary>
     private static IEnumerable<string> ApplicationAssemblyPaths()

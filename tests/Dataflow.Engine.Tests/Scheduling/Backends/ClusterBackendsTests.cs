@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.Loader;
 using Dataflow.Execution;
 using Dataflow.Scheduling.Backends;
 
@@ -27,11 +28,15 @@ public sealed class ClusterBackendsTests : IDisposable
         var registering = Emit("Registering", typeof(FakeFactory));
         var plain = Emit("Plain", factory: null);
 
-        var factories = ClusterBackends.FindFactories([], [plain, registering]);
+        // Loaded into a context of the test's own, so that the default context (which a context's master lookup reads,
+        // as the first test does) never sees a registering assembly, whichever order the tests run in.
+        var context = new AssemblyLoadContext("cluster-backends-test");
+
+        var factories = ClusterBackends.FindFactories([], [plain, registering], context);
 
         Assert.Equal([typeof(FakeFactory)], factories);
         Assert.IsType<FakeFactory>(ClusterBackends.Instantiate(factories, "orleans://x:1"));
-        var loaded = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).ToHashSet();
+        var loaded = context.Assemblies.Select(a => a.GetName().Name).ToHashSet();
         Assert.Contains(Path.GetFileNameWithoutExtension(registering), loaded);
         Assert.DoesNotContain(Path.GetFileNameWithoutExtension(plain), loaded);
     }
@@ -39,7 +44,7 @@ public sealed class ClusterBackendsTests : IDisposable
     [Fact]
     public void LoadedAssemblies_WithoutTheAttribute_RegisterNothing()
     {
-        Assert.Empty(ClusterBackends.FindFactories([typeof(DataflowContext).Assembly, typeof(ClusterBackendsTests).Assembly, typeof(object).Assembly], []));
+        Assert.Empty(ClusterBackends.FindFactories([typeof(DataflowContext).Assembly, typeof(ClusterBackendsTests).Assembly, typeof(object).Assembly], [], AssemblyLoadContext.Default));
     }
 
     [Fact]
