@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Examples;
 using Dataflow.Examples.LogisticRegression;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Classification;
@@ -31,6 +32,7 @@ var partitions = parser.Add<int?>("partitions", "partitions of the training data
 var modelOut = parser.Add<string?>("model-out", "save the model into this directory", valueName: "DIR");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -79,6 +81,7 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         points = scaler.Transform(points);
     }
 
+    estimator.Device = DeviceChoice.Resolve(parser.ProgramName, options);
     Console.Error.WriteLine($"{parser.ProgramName}: training on {trainPath} ({fileFormat}, {points.NumPartitions} partitions, {ctx.Master})");
     var clock = Stopwatch.StartNew();
     var model = await estimator.FitAsync(points, cancellationToken);
