@@ -12,9 +12,9 @@ public sealed record DeviceOptions
     /// <summary>
     /// The most device memory, in bytes, that resident training blocks may take (MLlib's <c>Dataflow:ML:DeviceMemory</c>).
     /// Blocks are kept resident in the order they are first used while they fit; a block that does not fit is
-    /// streamed: uploaded into one streaming slot for the calls on it, and uploaded again the next time it comes
-    /// round. Scratch buffers, the model and the streaming slot come on top. Null (the default) means 80% of the
-    /// accelerator's memory; 0 streams every block.
+    /// streamed: uploaded for each kernel call on it and freed when the call ends. Scratch buffers, the model and
+    /// the one streamed block come on top. Null (the default) means 80% of the accelerator's memory; 0 streams every
+    /// block.
     /// </summary>
     public long? MemoryBudget { get; init; }
 }

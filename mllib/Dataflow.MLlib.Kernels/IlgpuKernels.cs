@@ -245,6 +245,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return 0;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             var n = block.Rows;
             var k = centerNorms.Length;
             var d = block.Features;
@@ -273,6 +274,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             using var best = Scratch<int>(block.Rows);
             using var distances = Scratch<double>(block.Rows);
             Nearest(block, centers, centerNorms, best, distances, distances.View, accumulate: false);
@@ -289,6 +291,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             using var m = Scratch<double>((long)block.Rows * intercepts.Length);
             ComputeMargins(block, coefficients, intercepts, m);
             Download(m).CopyTo(margins);
@@ -325,6 +328,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return 0;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             var n = block.Rows;
             var k = intercepts.Length;
             var d = block.Features;

@@ -58,6 +58,9 @@ internal sealed class ResidentBlocks(Accelerator accelerator, long budget) : IDi
         return device;
     }
 
+    /// <summary>Starts a kernel call: the streamed copy made during it is freed when the returned scope is disposed.</summary>
+    public CallScope BeginCall() => new(this);
+
     public void Dispose()
     {
         foreach (var (_, device) in _order)
@@ -68,6 +71,19 @@ internal sealed class ResidentBlocks(Accelerator accelerator, long budget) : IDi
         _streamed = null;
         _streamedBlock = null;
         ResidentBytes = 0;
+    }
+
+    private void EndCall()
+    {
+        _streamed?.Dispose();
+        _streamed = null;
+        _streamedBlock = null;
+    }
+
+    /// <summary>The scope of one kernel call (see <see cref="BeginCall"/>).</summary>
+    internal readonly struct CallScope(ResidentBlocks owner) : IDisposable
+    {
+        public void Dispose() => owner.EndCall();
     }
 
     // Frees the copies of blocks that were collected.
