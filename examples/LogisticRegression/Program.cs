@@ -15,6 +15,11 @@ using Microsoft.Extensions.Logging;
 // LogisticRegression: trains a logistic regression (binary or softmax) in driver mode on a CSV or LIBSVM file,
 // prints the objective and accuracies as a table on stdout, and optionally saves the model and a metrics JSON.
 MLOptions.Register();
+if (args.Contains("--benchmark-sweep"))
+{
+    return await SweepCommand.RunAsync(args);
+}
+
 var parser = new ArgumentParser("LogisticRegression", "Trains a logistic regression model on a CSV or LIBSVM file.");
 var train = parser.Add<string>("train", "training data file (or directory or glob)", required: true, valueName: "FILE");
 var test = parser.Add<string?>("test", "test data file; its accuracy is reported too", valueName: "FILE");
