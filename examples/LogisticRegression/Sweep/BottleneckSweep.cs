@@ -56,7 +56,7 @@ internal static class BottleneckSweep
         var layout = sparse ? "csr" : "dense";
         var total = (long)perPartition * settings.Partitions;
         return [.. model.Summary!.Iterations.Select(i => new SweepRow(mode, BlockKernels.Format(device), layout, d, i.Iteration, i.Passes, total, settings.Partitions,
-            i.WallSeconds, i.ComputeSeconds, i.BroadcastSeconds, i.AggregateSeconds, i.SchedulingSeconds, i.DriverSeconds, i.MaxKernelSeconds,
+            i.WallSeconds, i.ComputeSeconds, i.BroadcastSeconds, i.AggregateSeconds, i.SchedulingSeconds, i.DriverSeconds, i.MaxKernelSeconds, i.MaxBroadcastFetchSeconds,
             i.BroadcastBytes, i.PartialResultBytes, i.DeviceTransfers.BlockUploads, i.DeviceTransfers.BytesUploaded, i.DeviceTransfers.BytesDownloaded))];
     }
 }

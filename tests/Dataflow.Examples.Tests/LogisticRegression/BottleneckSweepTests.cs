@@ -13,7 +13,7 @@ public sealed class BottleneckSweepTests : IDisposable
     private static readonly string[] s_columns =
     [
         "mode", "device", "layout", "d", "iteration", "passes", "rows", "partitions", "wall_s", "compute_s", "broadcast_s", "aggregate_s",
-        "scheduling_s", "driver_s", "kernel_s", "broadcast_bytes", "partial_bytes", "device_block_uploads", "device_bytes_up", "device_bytes_down",
+        "scheduling_s", "driver_s", "kernel_s", "broadcast_fetch_s", "broadcast_bytes", "partial_bytes", "device_block_uploads", "device_bytes_up", "device_bytes_down",
     ];
 
     private readonly string _temp = Directory.CreateTempSubdirectory("sweep-test-").FullName;
@@ -52,11 +52,12 @@ public sealed class BottleneckSweepTests : IDisposable
                 var (wall, parts) = (n[5], n[6] + n[7] + n[8] + n[9] + n[10]);
                 Assert.True(n[6] > 0 && wall > 0, string.Join(',', r));
                 Assert.True(Math.Abs(parts - wall) <= (0.1 * wall) + 0.005, $"parts {parts} vs wall {wall}: {string.Join(',', r)}");
-                Assert.True(n[12] >= 8 * configuration.Key.D, "the broadcast holds the model");
+                Assert.True(n[11] <= n[6] + 1e-3, $"the kernel time lies inside the compute phase: {string.Join(',', r)}");
+                Assert.True(n[13] >= 8 * configuration.Key.D, "the broadcast holds the model");
                 Assert.Equal(2, n[4]);
-                var uploads = n[14];
+                var uploads = n[15];
                 if (configuration.Key.Device == "cpu")
-                    Assert.Equal([0.0, 0, 0], n[14..17]);
+                    Assert.Equal([0.0, 0, 0], n[15..18]);
                 else
                     Assert.Equal(r[4] == "0" ? 2 : 0, uploads);
             }
