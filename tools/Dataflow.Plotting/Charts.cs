@@ -92,7 +92,7 @@ public static class Charts
             line.MarkerSize = 7;
         }
 
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, width, height);
     }
 
