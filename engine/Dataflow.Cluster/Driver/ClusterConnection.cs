@@ -9,7 +9,7 @@ namespace Dataflow.Cluster.Driver;
 
 /// <summary>
 /// An Orleans client connected to a cluster master: the gateways an <c>orleans://host:port[,host:port...]</c> URL lists
-/// (any of them may be down). Drivers (<see cref="OrleansBackendFactory"/>) and the <c>dataflow workers</c> command connect
+/// (any of them may be down), or those the Redis server of an <c>orleans+redis://host:port[/db]</c> URL keeps. Drivers (<see cref="OrleansBackendFactory"/>) and the <c>dataflow workers</c> command connect
 /// through it, so both follow the same membership rules.
 /// </summary>
 internal static class ClusterConnection
@@ -34,7 +34,15 @@ internal static class ClusterConnection
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.UseOrleansClient(orleans =>
         {
-            orleans.UseStaticClustering(gateways);
+            if (master.RedisConfiguration is { } redis)
+            {
+                orleans.UseDataflowRedisMembership(redis);
+            }
+            else
+            {
+                orleans.UseStaticClustering(gateways);
+            }
+
             orleans.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.Worker.ClusterId;
