@@ -14,6 +14,7 @@
 #       and removes the run directory. With nothing recorded it says so and exits 0.
 #
 # Environment:
+#   DATAFLOW_CLUSTER_PROG   the name messages give this script (`dataflow cluster` sets it; default local-cluster.sh)
 #   DATAFLOW_RUN_DIR        run directory (default: cluster-config/run): a file "cluster" listing
 #                           "<name> <silo port> <gateway port>" per process, primary first, and a directory per process
 #                           (primary, worker-1, ...), its working directory, holding its pid, worker.log (stdout and
@@ -29,7 +30,7 @@
 # failed); 2 usage error.
 set -euo pipefail
 
-readonly prog=local-cluster.sh
+readonly prog=${DATAFLOW_CLUSTER_PROG:-local-cluster.sh}
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly script_dir
 repo_root=$(cd "$script_dir/.." && pwd)

@@ -5,15 +5,19 @@ namespace Dataflow;
 
 /// <summary>
 /// A parsed master URL: <c>local</c> (one thread), <c>local[N]</c>, <c>local[*]</c> (one thread per core) or
-/// <c>orleans://host:port[,host:port...]</c> (the gateways of a worker cluster).
+/// <c>orleans://host:port[,host:port...]</c> (the gateways of a worker cluster) or <c>orleans+redis://host:port[/db]</c> (a
+/// cluster whose membership a Redis server keeps: the driver finds the gateways there).
 /// </summary>
 public sealed partial record Master
 {
-    private Master(string url, int localThreads, IReadOnlyList<string> gateways)
+    private const string AcceptedForms = "local, local[N], local[*], orleans://host:port[,host:port...] or orleans+redis://host:port[/db]";
+
+    private Master(string url, int localThreads, IReadOnlyList<string> gateways, string? redis = null)
     {
         Url = url;
         LocalThreads = localThreads;
         Gateways = gateways;
+        RedisConfiguration = redis;
     }
 
     /// <summary>The text it was parsed from.</summary>
@@ -24,6 +28,12 @@ public sealed partial record Master
 
     /// <summary>The gateway endpoints of a cluster master; empty in local mode.</summary>
     public IReadOnlyList<string> Gateways { get; }
+
+    /// <summary>
+    /// For <c>orleans+redis://host:port[/db]</c>: the membership store as StackExchange.Redis configuration,
+    /// <c>host:port</c> or <c>host:port,defaultDatabase=db</c>; null otherwise.
+    /// </summary>
+    public string? RedisConfiguration { get; }
 
     /// <summary>Whether tasks run in the driver's process.</summary>
     public bool IsLocal => LocalThreads > 0;
@@ -81,8 +91,22 @@ public sealed partial record Master
             return new Master(text, 0, gateways);
         }
 
-        throw new ArgumentException(
-            $"Unknown master '{url}'; use local, local[N], local[*] or orleans://host:port[,host:port...].");
+        const string redisScheme = "orleans+redis://";
+        if (text.StartsWith(redisScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            var redis = RedisPattern().Match(text[redisScheme.Length..]);
+            if (!redis.Success)
+            {
+                throw new ArgumentException($"Master '{url}' must name the Redis server as orleans+redis://host:port[/db], e.g. orleans+redis://10.0.0.5:6379/0.");
+            }
+
+            var configuration = redis.Groups["db"].Success
+                ? $"{redis.Groups["endpoint"].Value},defaultDatabase={int.Parse(redis.Groups["db"].Value, NumberStyles.None, CultureInfo.InvariantCulture)}"
+                : redis.Groups["endpoint"].Value;
+            return new Master(text, 0, [], configuration);
+        }
+
+        throw new ArgumentException($"Unknown master '{url}'; use {AcceptedForms}.");
     }
 
     /// <inheritdoc />
@@ -93,4 +117,7 @@ public sealed partial record Master
 
     [GeneratedRegex(@"^[^:\s,]+:\d{1,5}$")]
     private static partial Regex GatewayPattern();
+
+    [GeneratedRegex(@"^(?<endpoint>[^:\s,/]+:\d{1,5})(/(?<db>\d{1,3}))?/?$")]
+    private static partial Regex RedisPattern();
 }

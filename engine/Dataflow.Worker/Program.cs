@@ -16,6 +16,7 @@ try
     }
 
     options = loaded;
+    WorkerMembership.Validate(options);
     primary = PrimaryEndpoint.Resolve(options.Worker.PrimarySilo);
 }
 catch (UsageException e)

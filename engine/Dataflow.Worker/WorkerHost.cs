@@ -42,7 +42,7 @@ internal static class WorkerHost
         var details = host.Services.GetRequiredService<ILocalSiloDetails>();
         var silo = details.SiloAddress.Endpoint.ToString();
         var gateway = details.GatewayAddress?.Endpoint.ToString() ?? "none";
-        WorkerLog.Started(logger, silo, gateway, options.Worker.ClusterId, primary?.ToString() ?? "none (this silo is the primary)",
+        WorkerLog.Started(logger, silo, gateway, options.Worker.ClusterId, options.Cluster.Membership == ClusterMembership.Redis ? $"none (membership in Redis at {options.Cluster.RedisConnection})" : primary?.ToString() ?? "none (this silo is the primary)",
             DescribeExecutor(options), options.Worker.LocalDirectory ?? "default ($TMPDIR/dataflow/worker-<silo port>)");
         // Not a log record: a fixed line scripts can wait for, whatever the log format.
         await Console.Error.WriteLineAsync($"{ReadyPrefix} pid={Environment.ProcessId} silo={silo} gateway={gateway}")
@@ -79,9 +79,7 @@ internal static class WorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.UseOrleans(siloBuilder =>
         {
-            var worker = options.Worker;
-            siloBuilder.UseLocalhostClustering(worker.SiloPort, worker.GatewayPort, primary,
-                WorkerSiloBuilderExtensions.ServiceId, worker.ClusterId);
+            WorkerMembership.Configure(siloBuilder, options, primary);
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipTuning.Configure);
             siloBuilder.AddDataflowWorker(options);
         });

@@ -32,6 +32,7 @@ internal sealed partial class WorkerExecutor : IDisposable
         _grains = grains;
         _logger = loggerFactory.CreateLogger<WorkerExecutor>();
         ExecutorId = silo.SiloAddress.ToParsableString();
+        Address = silo.SiloAddress.Endpoint.ToString();
         Host = silo.SiloAddress.Endpoint.Address.ToString();
         Slots = options.Worker.HostsExecutor ? (options.Executor.Cores > 0 ? options.Executor.Cores : Environment.ProcessorCount) : 0;
         var root = options.Worker.LocalDirectory ?? Path.Combine(Path.GetTempPath(), "dataflow", $"worker-{silo.SiloAddress.Endpoint.Port}");
@@ -45,6 +46,9 @@ internal sealed partial class WorkerExecutor : IDisposable
     public string ExecutorId { get; }
 
     public string Host { get; }
+
+    /// <summary>The silo endpoint, host:port.</summary>
+    public string Address { get; }
 
     public int Slots { get; }
 
@@ -90,7 +94,16 @@ internal sealed partial class WorkerExecutor : IDisposable
             var deserializing = System.Diagnostics.Stopwatch.GetTimestamp();
             var task = app.Stages.Get(request.BinaryId).ForPartition(request.PartitionId);
             var deserializeTime = System.Diagnostics.Stopwatch.GetElapsedTime(deserializing);
-            result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
+            TaskStarted();
+            try
+            {
+                result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                TaskEnded();
+            }
+
             result.Metrics.DeserializeTime += deserializeTime;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -122,6 +122,27 @@ public sealed partial class ArgumentParser
     }
 
     /// <summary>
+    /// Declares the rest of the line: once every declared positional has been matched, the arguments after it — options
+    /// included, <c>--help</c> too — are not parsed but collected as they are, as <c>dataflow submit app.dll --input x</c>
+    /// passes <c>--input x</c> on to the application. At most one, declared after the positionals.
+    /// </summary>
+    /// <param name="name">Lower-case name; shown upper-case in help (<c>APP-ARGS</c>).</param>
+    /// <param name="description">Help text.</param>
+    /// <returns>The handle for <see cref="ParseResult.Get{T}"/>; absent means an empty list.</returns>
+    public Option<IReadOnlyList<string>> AddRemainder(string name, string description)
+    {
+        if (_specs.Exists(s => s.Kind == OptionKind.Remainder))
+        {
+            throw new ArgumentException("Only one remainder can be declared.", nameof(name));
+        }
+
+        return Declare<IReadOnlyList<string>>(new OptionSpec(name, description, OptionKind.Remainder, typeof(string))
+        {
+            DefaultValue = Array.Empty<string>(),
+        });
+    }
+
+    /// <summary>
     /// Adds the options every example accepts: <c>--master</c>, <c>--executor-memory</c>, <c>--event-log</c> and
     /// repeatable <c>--conf KEY=VALUE</c>, and lists the configuration keys in help.
     /// </summary>
@@ -145,7 +166,7 @@ public sealed partial class ArgumentParser
     public string FormatHelp() => HelpFormatter.Format(this);
 
     internal OptionSpec? Find(string name) =>
-        _specs.Find(s => s.Kind != OptionKind.Positional && s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        _specs.Find(s => s.Kind is not (OptionKind.Positional or OptionKind.Remainder) && s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     private Option<T> Declare<T>(OptionSpec spec)
     {

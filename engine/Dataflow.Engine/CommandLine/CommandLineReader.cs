@@ -8,22 +8,25 @@ internal sealed class CommandLineReader(ArgumentParser parser, IReadOnlyList<str
     private readonly Dictionary<OptionSpec, object?> _values = [];
     private readonly Dictionary<OptionSpec, List<object?>> _lists = [];
     private readonly List<string> _positionals = [];
+    private readonly List<string> _remainder = [];
 
     public ParseResult Read()
     {
         ArgumentNullException.ThrowIfNull(args);
+        var end = RemainderStart();
         // Help wins over every other mistake on the line: someone asking for help should get it.
-        if (args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h" or "-?"))
+        if (args.Take(end).TakeWhile(a => a != "--").Any(a => a is "--help" or "-h" or "-?"))
         {
             return new ParseResult(parser, [], helpRequested: true);
         }
 
-        for (var i = 0; i < args.Count; i++)
+        _remainder.AddRange(args.Skip(end));
+        for (var i = 0; i < end; i++)
         {
             var arg = args[i];
             if (arg == "--")
             {
-                _positionals.AddRange(args.Skip(i + 1));
+                _positionals.AddRange(args.Take(end).Skip(i + 1));
                 break;
             }
 
@@ -47,6 +50,11 @@ internal sealed class CommandLineReader(ArgumentParser parser, IReadOnlyList<str
         }
 
         MatchPositionals();
+        if (parser.Specs.FirstOrDefault(s => s.Kind == OptionKind.Remainder) is { } remainder)
+        {
+            _values[remainder] = _remainder.ToArray();
+        }
+
         var missing = parser.Specs.FirstOrDefault(s => s.IsRequired && !_values.ContainsKey(s));
         if (missing is not null)
         {
@@ -56,6 +64,55 @@ internal sealed class CommandLineReader(ArgumentParser parser, IReadOnlyList<str
         }
 
         return new ParseResult(parser, _values, helpRequested: false);
+    }
+
+    /// <summary>
+    /// Where the arguments that are passed on untouched begin: right after the last declared positional when the parser
+    /// has a remainder (skipping option values as <see cref="ReadOption"/> does), else the end of the line.
+    /// </summary>
+    private int RemainderStart()
+    {
+        if (!parser.Specs.Any(s => s.Kind == OptionKind.Remainder))
+        {
+            return args.Count;
+        }
+
+        var positionals = parser.Specs.Count(s => s.Kind == OptionKind.Positional);
+        var seen = 0;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--")
+            {
+                // After "--" everything is positional: the declared ones, then the remainder.
+                return Math.Min(args.Count, i + 1 + positionals - seen);
+            }
+
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                var body = arg[2..];
+                if (!body.Contains('=', StringComparison.Ordinal)
+                    && parser.Find(body) is { Kind: not OptionKind.Flag }
+                    && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    i++;
+                }
+            }
+            else if (!(arg.Length > 1 && arg[0] == '-' && !char.IsAsciiDigit(arg[1]) && arg[1] != '.'))
+            {
+                if (positionals == 0)
+                {
+                    return i;
+                }
+
+                if (++seen == positionals)
+                {
+                    return i + 1;
+                }
+            }
+        }
+
+        return args.Count;
     }
 
     /// <returns>The index of the last argument consumed.</returns>
@@ -109,6 +166,12 @@ internal sealed class CommandLineReader(ArgumentParser parser, IReadOnlyList<str
     private void MatchPositionals()
     {
         var declared = parser.Specs.Where(s => s.Kind == OptionKind.Positional).ToList();
+        if (_positionals.Count > declared.Count && parser.Specs.Any(s => s.Kind == OptionKind.Remainder))
+        {
+            _remainder.InsertRange(0, _positionals.Skip(declared.Count));
+            _positionals.RemoveRange(declared.Count, _positionals.Count - declared.Count);
+        }
+
         if (_positionals.Count > declared.Count)
         {
             var extra = _positionals[declared.Count];
@@ -125,7 +188,7 @@ internal sealed class CommandLineReader(ArgumentParser parser, IReadOnlyList<str
 
     private UsageException Unknown(string name)
     {
-        var names = parser.Specs.Where(s => s.Kind != OptionKind.Positional).Select(s => s.Name).Append("help");
+        var names = parser.Specs.Where(s => s.Kind is not (OptionKind.Positional or OptionKind.Remainder)).Select(s => s.Name).Append("help");
         var suggestion = NearestMatch.Find(name, names);
         return new UsageException(suggestion is null
             ? $"unknown option --{name}; see --help for the options"

@@ -8,8 +8,8 @@ internal static class HelpFormatter
 {
     public static string Format(ArgumentParser parser)
     {
-        var options = parser.Specs.Where(s => s.Kind != OptionKind.Positional).ToList();
-        var positionals = parser.Specs.Where(s => s.Kind == OptionKind.Positional).ToList();
+        var options = parser.Specs.Where(s => s.Kind is not (OptionKind.Positional or OptionKind.Remainder)).ToList();
+        var positionals = parser.Specs.Where(s => s.Kind is OptionKind.Positional or OptionKind.Remainder).ToList();
         var usage = new StringBuilder("Usage: ").Append(parser.ProgramName);
         foreach (var required in options.Where(s => s.IsRequired))
         {
@@ -19,7 +19,8 @@ internal static class HelpFormatter
         usage.Append(" [options]");
         foreach (var positional in positionals)
         {
-            usage.Append(' ').Append(positional.IsRequired ? positional.Display : $"[{positional.Display}]");
+            usage.Append(' ').Append(positional.Kind == OptionKind.Remainder ? $"[{positional.Display}...]"
+                : positional.IsRequired ? positional.Display : $"[{positional.Display}]");
         }
 
         var rows = options.Select(s => (Left: Left(s), Right: Right(s)))

@@ -13,4 +13,7 @@ internal enum OptionKind
 
     /// <summary>A bare argument, matched by position.</summary>
     Positional,
+
+    /// <summary>Everything after the last positional, options included, passed on untouched (a program's own arguments).</summary>
+    Remainder,
 }

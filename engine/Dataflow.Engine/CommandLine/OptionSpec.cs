@@ -39,7 +39,7 @@ internal sealed class OptionSpec(string name, string description, OptionKind kin
     }
 
     /// <summary>How the option is written in messages: <c>--top</c>, or <c>INPUT</c> for a positional.</summary>
-    public string Display => Kind == OptionKind.Positional ? Name.ToUpperInvariant() : "--" + Name;
+    public string Display => Kind is OptionKind.Positional or OptionKind.Remainder ? Name.ToUpperInvariant() : "--" + Name;
 
     public object? ParseValue(string text)
     {

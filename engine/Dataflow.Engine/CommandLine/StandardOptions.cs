@@ -18,7 +18,7 @@ public sealed class StandardOptions
     {
         _parser = parser;
         Master = parser.Add<string?>("master",
-            "cluster: local, local[N], local[*] or orleans://host:port[,host:port...] (default: DATAFLOW_MASTER, else local[*])",
+            "cluster: local, local[N], local[*], orleans://host:port[,host:port...] or orleans+redis://host:port[/db] (default: DATAFLOW_MASTER, else local[*])",
             valueName: "URL");
         ExecutorMemory = parser.Add<ByteSize?>("executor-memory",
             "memory per executor, e.g. 2g (sets Dataflow:Executor:Memory)");

@@ -25,7 +25,7 @@ public sealed class DataflowOptions
     /// Default null: the <c>DATAFLOW_MASTER</c> environment variable, else <c>local[*]</c>.
     /// </summary>
     /// <remarks>Spark: spark.master</remarks>
-    [OptionDescription("Cluster: local, local[N], local[*] or orleans://host:port[,host:port...].",
+    [OptionDescription("Cluster: local, local[N], local[*], orleans://host:port[,host:port...] or orleans+redis://host:port[/db].",
         DefaultText = "local[*]")]
     public string? Master { get; set; }
 
@@ -54,6 +54,9 @@ public sealed class DataflowOptions
 
     /// <summary>Worker silo settings (<c>Dataflow:Worker</c>); read by <c>Dataflow.Worker</c> only.</summary>
     public WorkerOptions Worker { get; set; } = new();
+
+    /// <summary>How cluster nodes find each other (<c>Dataflow:Cluster</c>): membership store, Redis server.</summary>
+    public DataflowClusterOptions Cluster { get; set; } = new();
 
     /// <summary>
     /// The bound values of a library's section registered with <see cref="OptionsRegistry.RegisterSection{TOptions}"/>:

@@ -57,4 +57,32 @@ public sealed class MasterTests
             Environment.SetEnvironmentVariable("DATAFLOW_MASTER", saved);
         }
     }
+
+    [Theory]
+    [InlineData("orleans+redis://10.0.0.5:6379", "10.0.0.5:6379")]
+    [InlineData("orleans+redis://redis.example:6380/3", "redis.example:6380,defaultDatabase=3")]
+    [InlineData("ORLEANS+REDIS://127.0.0.1:7000/0/", "127.0.0.1:7000,defaultDatabase=0")]
+    public void Parse_RedisMaster_IsAClusterWithTheRedisServer(string url, string configuration)
+    {
+        var master = Master.Parse(url);
+
+        Assert.False(master.IsLocal);
+        Assert.Empty(master.Gateways);
+        Assert.Equal(configuration, master.RedisConfiguration);
+    }
+
+    [Theory]
+    [InlineData("orleans+redis://")]
+    [InlineData("orleans+redis://host")]
+    [InlineData("orleans+redis://host:6379/x")]
+    [InlineData("orleans+redis://a:1,b:2")]
+    public void Parse_BadRedisMaster_NamesTheForm(string url)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Master.Parse(url));
+        Assert.Contains($"'{url}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("orleans+redis://host:port[/db]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_GatewayMaster_HasNoRedisServer() => Assert.Null(Master.Parse("orleans://h:1").RedisConfiguration);
 }

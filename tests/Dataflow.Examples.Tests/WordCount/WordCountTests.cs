@@ -117,7 +117,7 @@ public sealed class WordCountTests : IDisposable
         Assert.Equal(2, badMaster.ExitCode);
         Assert.Contains("local[N]", badMaster.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", badMaster.Stderr, StringComparison.Ordinal);
-        Assert.Equal("WordCount: Unknown master 'spark://x'; use local, local[N], local[*] or orleans://host:port[,host:port...].",
+        Assert.Equal("WordCount: Unknown master 'spark://x'; use local, local[N], local[*], orleans://host:port[,host:port...] or orleans+redis://host:port[/db].",
             badMaster.Stderr.TrimEnd('\n'));
     }
 
