@@ -60,6 +60,12 @@ internal sealed partial class WorkerExecutor : IDisposable
     /// <summary>The worker-wide read-ahead budget of remote shuffle fetches, in chunks.</summary>
     public SemaphoreSlim ReadAhead { get; } = new(ClusterLimits.ReadAheadChunks);
 
+    /// <summary>
+    /// Tests: per application id, how long a task launched on an executor is held before it runs (cancelled with it), to
+    /// play a slow executor; in-process test clusters run every worker in the test's process.
+    /// </summary>
+    internal static ConcurrentDictionary<string, Func<TaskLaunch, string, TimeSpan>> TestSlowdowns { get; } = new(StringComparer.Ordinal);
+
     public static string AssemblyKey(string hash) => $"asm-{hash}";
 
     public static string BinaryKey(string appId, long binaryId) => BinaryPrefix(appId) + binaryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -83,7 +89,15 @@ internal sealed partial class WorkerExecutor : IDisposable
         }
 
         var app = Application(request.AppId);
-        var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, []);
+        var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, [])
+        {
+            Barrier = request.BarrierTasks > 0 ? new BarrierLaunch(request.BarrierTasks, request.BarrierEpoch) : null,
+        };
+        if (TestSlowdowns.TryGetValue(request.AppId, out var slowdown) && slowdown(request, ExecutorId) is { } hold && hold > TimeSpan.Zero)
+        {
+            await Task.Delay(hold, cancellationToken).ConfigureAwait(false);
+        }
+
         TaskResult result;
         try
         {
