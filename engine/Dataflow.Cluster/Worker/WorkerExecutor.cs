@@ -21,6 +21,7 @@ internal sealed partial class WorkerExecutor : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<WorkerApplication>> _applications = new(StringComparer.Ordinal);
     private readonly LocalBackend? _slots;
+    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly ILogger _logger;
     private readonly TimeSpan _driverTimeout;
@@ -61,10 +62,11 @@ internal sealed partial class WorkerExecutor : IDisposable
     public SemaphoreSlim ReadAhead { get; } = new(ClusterLimits.ReadAheadChunks);
 
     /// <summary>
-    /// Tests: per application id, how long a task launched on an executor is held before it runs (cancelled with it), to
-    /// play a slow executor; in-process test clusters run every worker in the test's process.
+    /// Tests: per application id, how long a task launched on an executor is held before it runs and before its reply
+    /// is sent (both cut short when it is killed), to play a slow executor; in-process test clusters run every worker
+    /// in the test's process.
     /// </summary>
-    internal static ConcurrentDictionary<string, Func<TaskLaunch, string, TimeSpan>> TestSlowdowns { get; } = new(StringComparer.Ordinal);
+    internal static ConcurrentDictionary<string, Func<TaskLaunch, string, Slowdown>> TestSlowdowns { get; } = new(StringComparer.Ordinal);
 
     public static string AssemblyKey(string hash) => $"asm-{hash}";
 
@@ -81,6 +83,9 @@ internal sealed partial class WorkerExecutor : IDisposable
             ? app.Value
             : throw new InvalidOperationException($"Application {appId} is not registered on executor {ExecutorId}.");
 
+    /// <summary>Task attempts of an application in progress here now (for tests: a killed one ends at once).</summary>
+    public int RunningTasks(string appId) => _running.GetValueOrDefault(appId);
+
     public async Task<TaskReply> RunAsync(TaskLaunch request, CancellationToken cancellationToken)
     {
         if (_slots is null)
@@ -88,14 +93,28 @@ internal sealed partial class WorkerExecutor : IDisposable
             throw new InvalidOperationException($"Silo {ExecutorId} runs no executor (it is a membership-only primary).");
         }
 
+        _running.AddOrUpdate(request.AppId, 1, static (_, n) => n + 1);
+        try
+        {
+            return await RunCoreAsync(request, _slots, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.AddOrUpdate(request.AppId, 0, static (_, n) => n - 1);
+        }
+    }
+
+    private async Task<TaskReply> RunCoreAsync(TaskLaunch request, LocalBackend slots, CancellationToken cancellationToken)
+    {
         var app = Application(request.AppId);
         var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, [])
         {
             Barrier = request.BarrierTasks > 0 ? new BarrierLaunch(request.BarrierTasks, request.BarrierEpoch) : null,
         };
-        if (TestSlowdowns.TryGetValue(request.AppId, out var slowdown) && slowdown(request, ExecutorId) is { } hold && hold > TimeSpan.Zero)
+        var slowdown = TestSlowdowns.TryGetValue(request.AppId, out var slow) ? slow(request, ExecutorId) : default;
+        if (slowdown.BeforeRun > TimeSpan.Zero)
         {
-            await Task.Delay(hold, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(slowdown.BeforeRun, cancellationToken).ConfigureAwait(false);
         }
 
         TaskResult result;
@@ -104,13 +123,18 @@ internal sealed partial class WorkerExecutor : IDisposable
             var deserializing = System.Diagnostics.Stopwatch.GetTimestamp();
             var task = app.Stages.Get(request.BinaryId).ForPartition(request.PartitionId);
             var deserializeTime = System.Diagnostics.Stopwatch.GetElapsedTime(deserializing);
-            result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
+            result = await slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
             result.Metrics.DeserializeTime += deserializeTime;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The stage could not be set up here (a refused type, a missing assembly): the task fails with the cause.
             result = new TaskResult(description, null, e, new TaskMetrics(), ExecutorId);
+        }
+
+        if (slowdown.BeforeReply > TimeSpan.Zero)
+        {
+            await Task.Delay(slowdown.BeforeReply, cancellationToken).ConfigureAwait(false);
         }
 
         byte[] bytes;
@@ -165,6 +189,7 @@ internal sealed partial class WorkerExecutor : IDisposable
 
     public void RemoveApplication(string appId)
     {
+        _running.TryRemove(appId, out _);
         if (_applications.TryRemove(appId, out var app) && app.IsValueCreated)
         {
             app.Value.Dispose();
@@ -185,6 +210,9 @@ internal sealed partial class WorkerExecutor : IDisposable
             System.IO.Directory.Delete(Directory, recursive: true);
         }
     }
+
+    /// <summary>A test's hold on one task: before it runs, and after it ran before its reply is sent.</summary>
+    internal readonly record struct Slowdown(TimeSpan BeforeRun, TimeSpan BeforeReply);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The driver of application {AppId} has not answered for {Timeout}; removing the application and its files.")]
     private partial void LogDriverGone(string appId, TimeSpan timeout);
