@@ -88,15 +88,10 @@ internal sealed partial class WorkerExecutor : IDisposable
 
     public async Task<TaskReply> RunAsync(TaskLaunch request, CancellationToken cancellationToken)
     {
-        if (_slots is null)
-        {
-            throw new InvalidOperationException($"Silo {ExecutorId} runs no executor (it is a membership-only primary).");
-        }
-
         _running.AddOrUpdate(request.AppId, 1, static (_, n) => n + 1);
         try
         {
-            return await RunCoreAsync(request, _slots, cancellationToken).ConfigureAwait(false);
+            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -104,8 +99,13 @@ internal sealed partial class WorkerExecutor : IDisposable
         }
     }
 
-    private async Task<TaskReply> RunCoreAsync(TaskLaunch request, LocalBackend slots, CancellationToken cancellationToken)
+    private async Task<TaskReply> RunCoreAsync(TaskLaunch request, CancellationToken cancellationToken)
     {
+        if (_slots is null)
+        {
+            throw new InvalidOperationException($"Silo {ExecutorId} runs no executor (it is a membership-only primary).");
+        }
+
         var app = Application(request.AppId);
         var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, [])
         {
@@ -123,7 +123,7 @@ internal sealed partial class WorkerExecutor : IDisposable
             var deserializing = System.Diagnostics.Stopwatch.GetTimestamp();
             var task = app.Stages.Get(request.BinaryId).ForPartition(request.PartitionId);
             var deserializeTime = System.Diagnostics.Stopwatch.GetElapsedTime(deserializing);
-            result = await slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
+            result = await _slots.RunTaskAsync(description with { Task = task }, app.Environment, cancellationToken).ConfigureAwait(false);
             result.Metrics.DeserializeTime += deserializeTime;
         }
         catch (Exception e) when (e is not OperationCanceledException)
