@@ -159,15 +159,13 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
     public void Kill(long taskId, string executorId, string reason)
     {
-        CancellationTokenSource? kill;
+        // Cancelling the call cancels the task on the worker (Orleans forwards it); the callbacks run elsewhere, so
+        // the end is never reported from inside this call. Under the lock: an attempt that has just ended disposes
+        // its source only once it is out of the table.
         lock (_lock)
         {
-            kill = _running.GetValueOrDefault(taskId);
+            _ = _running.GetValueOrDefault(taskId)?.CancelAsync();
         }
-
-        // Cancelling the call cancels the task on the worker (Orleans forwards it); the callbacks run elsewhere, so
-        // the end is never reported from inside this call.
-        _ = kill?.CancelAsync();
     }
 
     /// <summary>Task attempts launched and not yet reported (for tests: none once every job has ended).</summary>

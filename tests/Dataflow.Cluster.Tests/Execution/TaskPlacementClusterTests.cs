@@ -48,6 +48,8 @@ public sealed class TaskPlacementClusterTests
             await ctx.Listeners.FlushAsync();
             AssertCopiesWonAndSlowAttemptsWereKilled(recorder, slow);
             await AssertKilledOnTheWorkerAsync(cluster, slow, appId);
+            // Every attempt, killed ones included, was reported before the job ended.
+            Assert.Equal(0, ((OrleansBackend)ctx.Backend).RunningTaskCount);
         }
         finally
         {
