@@ -23,14 +23,13 @@ public sealed class AccumulatorReleaseTests
             Assert.Equal(Records, await RunWithFreshAccumulatorAsync(ctx, kept));
         }
 
-        // Something of the most recent job may stay referenced until the next one (an executor thread's last work
-        // item): a job without accumulators moves that on.
-        Assert.Equal(Records, await ctx.Parallelize(Enumerable.Range(0, Records), 2).CountAsync(Ct));
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
 
-        Assert.Equal(1, ctx.Accumulators.PruneAndCount());
+        // The kept one, and at most the last couple of jobs' (something of the most recent job can stay referenced
+        // until later ones run); held strongly, all 301 would be there.
+        Assert.InRange(ctx.Accumulators.PruneAndCount(), 1, 3);
         Assert.Equal((long)Jobs * Records, kept.Value);
         // The kept one is still merged into after the prune.
         Assert.Equal(Records, await RunWithFreshAccumulatorAsync(ctx, kept));
