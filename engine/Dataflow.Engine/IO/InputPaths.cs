@@ -72,6 +72,13 @@ internal static class InputPaths
         return Sorted(files);
     }
 
+    /// <summary>
+    /// The length of the file's content, following symbolic links: a link's own length is that of the path it holds,
+    /// so splitting by it would read a few bytes of the target and drop the rest without a word.
+    /// </summary>
+    public static long LengthOf(FileInfo file) =>
+        file.LinkTarget is null ? file.Length : ((FileInfo?)file.ResolveLinkTarget(returnFinalTarget: true))?.Length ?? 0;
+
     /// <summary>Whether a file or directory name marks metadata that readers skip.</summary>
     public static bool IsHidden(string name) =>
         name.Length > 0 && (name[0] == '_' || name[0] == '.');

@@ -41,7 +41,7 @@ internal static class TextSplitter
         {
             // FileInfo caches its length from whenever it was first asked; the split must match the file now.
             files[i].Refresh();
-            lengths[i] = files[i].Length;
+            lengths[i] = InputPaths.LengthOf(files[i]);
             total += lengths[i];
         }
 

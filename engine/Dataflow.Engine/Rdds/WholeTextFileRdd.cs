@@ -62,7 +62,7 @@ internal sealed class WholeTextFileRdd : Rdd<(string Path, string Content)>
             return groups;
         }
 
-        var total = files.Sum(f => f.Length);
+        var total = files.Sum(InputPaths.LengthOf);
         var target = Math.Max(1, (long)Math.Ceiling((double)total / minPartitions));
         var wanted = Math.Min(minPartitions, files.Count);
         var current = new List<string>();
@@ -70,7 +70,7 @@ internal sealed class WholeTextFileRdd : Rdd<(string Path, string Content)>
         for (var i = 0; i < files.Count; i++)
         {
             current.Add(files[i].FullName);
-            size += files[i].Length;
+            size += InputPaths.LengthOf(files[i]);
 
             // Also close it when keeping it open could no longer leave a group for each remaining file that the
             // minimum partition count still needs (many small files after a big one).

@@ -35,6 +35,23 @@ public sealed class TextFileAndOutputTests(ContextFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task TextFile_SymbolicLinks_AreReadToTheEndOfTheirTargets()
+    {
+        // A link's own length is that of the path it holds: splitting by it once read a few bytes of each target.
+        var target = Path.Combine(_temp, "target.txt");
+        var lines = Enumerable.Range(0, 5000).Select(i => $"line {i}").ToList();
+        await File.WriteAllLinesAsync(target, lines, Ct);
+        var links = Directory.CreateDirectory(Path.Combine(_temp, "links")).FullName;
+        File.CreateSymbolicLink(Path.Combine(links, "a.txt"), target);
+        File.CreateSymbolicLink(Path.Combine(links, "b.txt"), Path.Combine(_temp, "target.txt"));
+        var chained = Path.Combine(_temp, "chained.txt");
+        File.CreateSymbolicLink(chained, Path.Combine(links, "a.txt"));
+
+        Assert.Equal(2L * lines.Count, await _ctx.TextFile(links, minPartitions: 4).CountAsync(Ct));
+        Assert.Equal(lines, await _ctx.TextFile(chained).ToListAsync(Ct));
+    }
+
+    [Fact]
     public async Task TextFile_MissingPath_FailsTheActionNamingThePath()
     {
         var missing = Path.Combine(_temp, "nothing-here");
