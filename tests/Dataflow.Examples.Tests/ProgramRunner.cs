@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Dataflow.Examples.Tests;
 
-/// <summary>Runs an example program's built assembly as a separate process, as a user would run it.</summary>
+/// <summary>
+/// Runs an example program's built assembly as a separate process, as a user would run it; with <c>--no-ui</c> unless
+/// the arguments choose a UI port, so that tests running at the same time do not compete for port 4040.
+/// </summary>
 public static class ProgramRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
@@ -17,6 +20,11 @@ public static class ProgramRunner
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (!args.Any(a => a.StartsWith("--ui-port", StringComparison.Ordinal) || a == "--no-ui"))
+        {
+            start.ArgumentList.Add("--no-ui");
         }
 
         start.Environment.Remove("DATAFLOW_MASTER");
