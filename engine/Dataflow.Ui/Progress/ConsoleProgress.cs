@@ -19,6 +19,7 @@ internal sealed class ConsoleProgress : IDataflowListener, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly SortedDictionary<(int Stage, int Attempt), StageProgress> _running = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Task _display;
 
     /// <param name="console">Where the lines go (standard error, or a test console).</param>
@@ -34,7 +35,8 @@ internal sealed class ConsoleProgress : IDataflowListener, IAsyncDisposable
                 live.Refresh();
                 try
                 {
-                    await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
+                    // A stage that ended is taken off at once, so that results printed next do not share its line.
+                    await _wake.WaitAsync(interval, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -74,6 +76,11 @@ internal sealed class ConsoleProgress : IDataflowListener, IAsyncDisposable
                     break;
                 case StageCompletedEvent completed:
                     _running.Remove((completed.Stage.StageId, completed.Stage.Attempt));
+                    if (_wake.CurrentCount == 0)
+                    {
+                        _wake.Release();
+                    }
+
                     break;
                 case TaskStartEvent start when _running.TryGetValue((start.Task.StageId, start.Task.StageAttempt), out var stage):
                     stage.Running++;
@@ -124,6 +131,7 @@ internal sealed class ConsoleProgress : IDataflowListener, IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _display.ConfigureAwait(false);
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     private sealed class StageProgress(int total)
