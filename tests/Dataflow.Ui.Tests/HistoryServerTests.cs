@@ -41,7 +41,7 @@ public sealed class HistoryServerTests : IDisposable
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var started = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var stderr = new StringWriter();
-            var server = HistoryCommand.RunAsync([_events, "--port", "0"], TextWriter.Null, stderr, started.SetResult, stop.Token);
+            var server = HistoryCommand.RunAsync([_events, "--port", "0"], TextWriter.Null, stderr, started: started.SetResult, cancellationToken: stop.Token);
             var url = await started.Task.WaitAsync(cancel);
             using var http = new HttpClient { BaseAddress = url };
 

@@ -18,14 +18,15 @@ public static class HistoryCommand
     /// <param name="args">The arguments after the command name.</param>
     /// <param name="stdout">Where help goes.</param>
     /// <param name="stderr">Where the URL, warnings and errors go.</param>
+    /// <param name="programName">The name in the usage line and messages: <c>history</c>, or <c>dataflow history</c> from the CLI.</param>
     /// <param name="started">Called with the URL once the server listens (tests); null for none.</param>
     /// <param name="cancellationToken">Stops the server, as Ctrl-C does.</param>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr,
-        Action<Uri>? started = null, CancellationToken cancellationToken = default)
+        string programName = "history", Action<Uri>? started = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        var parser = new ArgumentParser("history", "Serves the web UI and JSON API of the applications whose event logs are in a directory.");
+        var parser = new ArgumentParser(programName, "Serves the web UI and JSON API of the applications whose event logs are in a directory.");
         var directory = parser.AddPositional<string>("event-log-dir", "directory of event logs (--event-log DIR of the drivers)");
         var port = parser.Add("port", DefaultPort, "first port tried; the next free one is taken when it is busy; 0: any free port", valueName: "PORT");
         var host = parser.Add("host", "127.0.0.1", "address to listen on; 0.0.0.0 for every interface", valueName: "ADDRESS");
@@ -61,13 +62,13 @@ public static class HistoryCommand
                 {
                     if (warned.Add(message))
                     {
-                        stderr.WriteLine($"history: warning: {message}");
+                        stderr.WriteLine($"{programName}: warning: {message}");
                     }
                 }
             });
             await using var server = await UiServer.StartAsync(source, history: true, parsed.Get(host), parsed.Get(port), 16,
                 handleCtrlC: true, cancellationToken).ConfigureAwait(false);
-            await stderr.WriteLineAsync($"history: serving {path} at {server.Url}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"{programName}: serving {path} at {server.Url}").ConfigureAwait(false);
             started?.Invoke(server.Url);
             try
             {
@@ -82,12 +83,12 @@ public static class HistoryCommand
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"history: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"{programName}: {e.Message}").ConfigureAwait(false);
             return UsageException.ExitCode;
         }
         catch (IOException e)
         {
-            await stderr.WriteLineAsync($"history: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"{programName}: {e.Message}").ConfigureAwait(false);
             return UsageException.ExitCode;
         }
     }

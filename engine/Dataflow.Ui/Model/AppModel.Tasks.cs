@@ -20,11 +20,7 @@ internal sealed partial class AppModel
                 Attempt = Int(record, "attempt"),
                 LaunchTime = time - TimeSpan.FromMilliseconds(Double(record, "duration")),
             };
-            _tasks[taskId] = task;
-            if (StageDescriptions.TryGetValue(task.StageId, out var description))
-            {
-                StageAttempt(description, task.StageAttempt).Tasks[taskId] = task;
-            }
+            Register(task);
         }
 
         var succeeded = Bool(record, "succeeded");
@@ -83,7 +79,7 @@ internal sealed partial class AppModel
     }
 
     /// <summary>The tasks of a job, over all its stages and attempts.</summary>
-    public IEnumerable<TaskModel> TasksOfJob(int jobId) => _tasks.Values.Where(t => t.JobId == jobId);
+    public IReadOnlyList<TaskModel> TasksOfJob(int jobId) => Jobs.TryGetValue(jobId, out var job) ? job.Tasks : [];
 
     /// <summary>The latest attempt of a stage, or null.</summary>
     public StageModel? LatestAttempt(int stageId) =>

@@ -219,7 +219,17 @@ internal sealed partial class AppModel
             Attempt = Int(record, "attempt"),
             LaunchTime = time,
         };
+        Register(task);
+    }
+
+    private void Register(TaskModel task)
+    {
         _tasks[task.TaskId] = task;
+        if (Jobs.TryGetValue(task.JobId, out var job))
+        {
+            job.Tasks.Add(task);
+        }
+
         if (StageDescriptions.TryGetValue(task.StageId, out var description))
         {
             StageAttempt(description, task.StageAttempt).Tasks[task.TaskId] = task;

@@ -19,6 +19,9 @@ internal sealed class JobModel
 
     public string? Error { get; set; }
 
+    /// <summary>Its task attempts, in launch order (kept here so that a page of many jobs need not scan every task).</summary>
+    public List<TaskModel> Tasks { get; } = [];
+
     /// <summary>The stages this job did not run because their shuffle output existed.</summary>
     public SortedSet<int> SkippedStageIds { get; } = [];
 }
