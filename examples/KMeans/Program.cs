@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using Dataflow;
 using Dataflow.CommandLine;
-using Dataflow.Ui;
+using Dataflow.Examples;
 using Dataflow.Examples.Clustering;
 using Dataflow.Examples.LogisticRegression;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Clustering;
 using Dataflow.MLlib.Data;
 using Dataflow.MLlib.Feature;
+using Dataflow.Ui;
 using Microsoft.Extensions.Logging;
 
 // KMeans: clusters the rows of a CSV or LIBSVM file with k-means in driver mode (k-means|| initialisation, Lloyd
@@ -29,6 +30,7 @@ var seed = parser.Add("seed", 1L, "seed of the initialisation", valueName: "S");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
 var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -64,6 +66,7 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         points = (await new StandardScaler().FitAsync(points, cancellationToken)).Transform(points);
     }
 
+    estimator.Device = DeviceChoice.Resolve(parser.ProgramName, options);
     Console.Error.WriteLine($"{parser.ProgramName}: clustering {path} ({fileFormat}, {points.NumPartitions} partitions, {ctx.Master}) into {estimator.K} clusters");
     var clock = Stopwatch.StartNew();
     KMeansModel model;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dataflow;
 using Dataflow.CommandLine;
-using Dataflow.Ui;
+using Dataflow.Examples;
 using Dataflow.Examples.LogisticRegression;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Classification;
@@ -10,11 +10,17 @@ using Dataflow.MLlib.Evaluation;
 using Dataflow.MLlib.Feature;
 using Dataflow.MLlib.Linalg;
 using Dataflow.MLlib.Training;
+using Dataflow.Ui;
 using Microsoft.Extensions.Logging;
 
 // LogisticRegression: trains a logistic regression (binary or softmax) in driver mode on a CSV or LIBSVM file,
 // prints the objective and accuracies as a table on stdout, and optionally saves the model and a metrics JSON.
 MLOptions.Register();
+if (args.Contains("--benchmark-sweep"))
+{
+    return await SweepCommand.RunAsync(args);
+}
+
 var parser = new ArgumentParser("LogisticRegression", "Trains a logistic regression model on a CSV or LIBSVM file.");
 var train = parser.Add<string>("train", "training data file (or directory or glob)", required: true, valueName: "FILE");
 var test = parser.Add<string?>("test", "test data file; its accuracy is reported too", valueName: "FILE");
@@ -33,6 +39,7 @@ var modelOut = parser.Add<string?>("model-out", "save the model into this direct
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
 var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -82,6 +89,7 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         points = scaler.Transform(points);
     }
 
+    estimator.Device = DeviceChoice.Resolve(parser.ProgramName, options);
     Console.Error.WriteLine($"{parser.ProgramName}: training on {trainPath} ({fileFormat}, {points.NumPartitions} partitions, {ctx.Master})");
     var clock = Stopwatch.StartNew();
     var model = await estimator.FitAsync(points, cancellationToken);

@@ -4,7 +4,8 @@ namespace Dataflow.Examples.Tests;
 
 /// <summary>
 /// Runs an example program's built assembly as a separate process, as a user would run it; with <c>--no-ui</c> unless
-/// the arguments choose a UI port, so that tests running at the same time do not compete for port 4040.
+/// the arguments choose a UI port (or run the UI-less bottleneck sweep), so that tests running at the same time do not
+/// compete for port 4040.
 /// </summary>
 public static class ProgramRunner
 {
@@ -22,7 +23,8 @@ public static class ProgramRunner
             start.ArgumentList.Add(arg);
         }
 
-        if (!args.Any(a => a.StartsWith("--ui-port", StringComparison.Ordinal) || a == "--no-ui"))
+        // LogisticRegression --benchmark-sweep is a program of its own that serves no UI and takes no UI options.
+        if (!args.Any(a => a.StartsWith("--ui-port", StringComparison.Ordinal) || a is "--no-ui" or "--benchmark-sweep"))
         {
             start.ArgumentList.Add("--no-ui");
         }
