@@ -40,10 +40,13 @@ public sealed partial class DataflowContext : IAsyncDisposable
 
     /// <summary>
     /// Creates a context. The master is <see cref="DataflowOptions.Master"/> when set (from code or <c>--master</c>),
-    /// else <c>DATAFLOW_MASTER</c>, else <c>local[*]</c>.
+    /// else <c>DATAFLOW_MASTER</c>, else <c>local[*]</c>. <paramref name="listeners"/> are on the bus before the
+    /// application's first event, so they see its start and its first executors (a listener added later with
+    /// <see cref="ListenerBus.Add"/> may not); the driver's web UI is attached this way.
     /// </summary>
-    public DataflowContext(DataflowOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
-        : this(options, loggerFactory, timeProvider, null)
+    public DataflowContext(DataflowOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null,
+        IEnumerable<IDataflowListener>? listeners = null)
+        : this(options, loggerFactory, timeProvider, null, listeners)
     {
     }
 
@@ -52,7 +55,8 @@ public sealed partial class DataflowContext : IAsyncDisposable
         DataflowOptions? options,
         ILoggerFactory? loggerFactory,
         TimeProvider? timeProvider,
-        Func<ExecutionEnvironment, ISchedulerBackend>? backendFactory)
+        Func<ExecutionEnvironment, ISchedulerBackend>? backendFactory,
+        IEnumerable<IDataflowListener>? listeners = null)
     {
         Options = options ?? new DataflowOptions();
         DataflowConfiguration.Validate(Options);
@@ -75,6 +79,11 @@ public sealed partial class DataflowContext : IAsyncDisposable
         var memory = new MemoryManager(Options.Executor.Memory.Bytes);
         // The bus exists before the backend, which reports the executors it finds to it.
         Listeners = new ListenerBus(LoggerFactory.CreateLogger<ListenerBus>());
+        foreach (var listener in listeners ?? [])
+        {
+            Listeners.Add(listener);
+        }
+
         try
         {
             StartDiagnostics();

@@ -9,6 +9,7 @@ using Dataflow.MLlib;
 using Dataflow.MLlib.Clustering;
 using Dataflow.MLlib.Data;
 using Dataflow.MLlib.Feature;
+using Dataflow.Ui;
 using Microsoft.Extensions.Logging;
 
 // KMeans: clusters the rows of a CSV or LIBSVM file with k-means in driver mode (k-means|| initialisation, Lloyd
@@ -27,6 +28,7 @@ var runs = parser.Add("runs", 1, "initialisations to run together; the cheapest 
 var tolerance = parser.Add("tolerance", 1e-4, "stop when no centre moves farther than this", valueName: "T");
 var seed = parser.Add("seed", 1L, "seed of the initialisation", valueName: "S");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
+var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 _ = DeviceChoice.Add(standard);
 
@@ -54,7 +56,8 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     };
     Check(fileFormat == "csv" || parsed.Get(labelColumn) is null, $"--label-column applies to CSV input only (a LIBSVM line's label is always dropped).");
 
-    await using var ctx = new DataflowContext(options);
+    await using var web = await ui.StartAsync(parsed, options, cancellationToken);
+    await using var ctx = new DataflowContext(options, listeners: web.Listeners);
     var points = fileFormat == "csv"
         ? await ctx.LoadCsvAsync(path, parsed.Get(labelColumn) is { } column ? LabelColumn.Parse(column) : LabelColumn.None, cancellationToken: cancellationToken)
         : await ctx.LoadLibSvmAsync(path, cancellationToken: cancellationToken);

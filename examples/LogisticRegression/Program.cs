@@ -10,6 +10,7 @@ using Dataflow.MLlib.Evaluation;
 using Dataflow.MLlib.Feature;
 using Dataflow.MLlib.Linalg;
 using Dataflow.MLlib.Training;
+using Dataflow.Ui;
 using Microsoft.Extensions.Logging;
 
 // LogisticRegression: trains a logistic regression (binary or softmax) in driver mode on a CSV or LIBSVM file,
@@ -36,6 +37,7 @@ var seed = parser.Add("seed", 42L, "SGD sampling seed", valueName: "S");
 var partitions = parser.Add<int?>("partitions", "partitions of the training data (default: the loader's)", valueName: "P");
 var modelOut = parser.Add<string?>("model-out", "save the model into this directory", valueName: "DIR");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
+var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 _ = DeviceChoice.Add(standard);
 
@@ -77,7 +79,8 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         throw new UsageException(e.Message.Split('\n')[0], e);
     }
 
-    await using var ctx = new DataflowContext(options);
+    await using var web = await ui.StartAsync(parsed, options, cancellationToken);
+    await using var ctx = new DataflowContext(options, listeners: web.Listeners);
     var points = await Inputs.LoadAsync(ctx, trainPath, fileFormat, label, null, parsed.Get(partitions), cancellationToken);
     StandardScalerModel? scaler = null;
     if (parsed.Get(standardize))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Ui;
 using Dataflow.Examples.PageRank;
 using Dataflow.Partitioning;
 
@@ -15,6 +16,7 @@ var output = parser.Add<string?>("output", "write every node as 'node<TAB>rank' 
 var top = parser.Add<int?>("top", "print the N highest-ranked nodes (default 20 when --output is not given)", valueName: "N");
 var partitions = parser.Add<int?>("partitions", "partitions of the link table and ranks (default: the default parallelism)", valueName: "N");
 var overwrite = parser.AddFlag("overwrite", "replace an existing output directory");
+var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
@@ -25,7 +27,8 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     Check(topCount is null or >= 0, string.Create(CultureInfo.InvariantCulture, $"--top must be 0 or more, got {topCount}."));
     Check(parsed.Get(partitions) is null or >= 1, string.Create(CultureInfo.InvariantCulture, $"--partitions must be 1 or more, got {parsed.Get(partitions)}."));
 
-    await using var ctx = new DataflowContext(options);
+    await using var web = await ui.StartAsync(parsed, options, cancellationToken);
+    await using var ctx = new DataflowContext(options, listeners: web.Listeners);
     var partitioner = new HashPartitioner(parsed.Get(partitions) ?? ctx.DefaultParallelism);
     var links = Ranks.BuildLinks(Ranks.ParseEdges(ctx.TextFileWithLineNumbers(parsed.Get(edges))), partitioner);
     var ranks = await Ranks.ComputeAsync(links, parsed.Get(iterations), parsed.Get(damping), cancellationToken);

@@ -1,5 +1,6 @@
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Ui;
 using Dataflow.Examples.Sort;
 
 // Sort: sorts the lines of files by unsigned byte order, exactly as `LC_ALL=C sort` does, with the public Rdd API
@@ -10,6 +11,7 @@ var input = parser.Add<string>("input", "file, directory or glob to sort", requi
 var output = parser.Add<string>("output", "directory for the sorted part files and _SUCCESS", required: true, valueName: "DIR");
 var partitions = parser.Add<int?>("partitions", "number of part files (default: one per input split)", valueName: "N");
 var overwrite = parser.AddFlag("overwrite", "replace an existing output directory");
+var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
@@ -20,7 +22,8 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         throw new UsageException($"--partitions must be 1 or more, got {partitionCount}.");
     }
 
-    await using var ctx = new DataflowContext(options);
+    await using var web = await ui.StartAsync(parsed, options, cancellationToken);
+    await using var ctx = new DataflowContext(options, listeners: web.Listeners);
     var sorted = LineSort.Sort(ctx.ByteLines(parsed.Get(input)), partitionCount);
     await sorted.SaveAsByteLinesAsync(parsed.Get(output), parsed.Get(overwrite), cancellationToken);
 });

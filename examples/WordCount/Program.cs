@@ -1,5 +1,6 @@
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Ui;
 using Dataflow.Examples.WordCount;
 
 // WordCount: counts the words of text files with the public Rdd API only
@@ -10,6 +11,7 @@ var input = parser.Add<string>("input", "text file, directory or glob to count",
 var output = parser.Add<string?>("output", "write every word as 'word<TAB>count' into part files under this directory", valueName: "DIR");
 var top = parser.Add<int?>("top", "print the N most frequent words (default 20 when --output is not given)", valueName: "N");
 var overwrite = parser.AddFlag("overwrite", "replace an existing output directory");
+var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
@@ -20,7 +22,8 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         throw new UsageException($"--top must be 0 or more, got {topCount}.");
     }
 
-    await using var ctx = new DataflowContext(options);
+    await using var web = await ui.StartAsync(parsed, options, cancellationToken);
+    await using var ctx = new DataflowContext(options, listeners: web.Listeners);
     var counts = ctx.TextFile(parsed.Get(input))
         .SelectMany(Words.Split)
         .Select(word => (word, 1))

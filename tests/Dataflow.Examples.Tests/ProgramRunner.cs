@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace Dataflow.Examples.Tests;
 
-/// <summary>Runs an example program's built assembly as a separate process, as a user would run it.</summary>
+/// <summary>
+/// Runs an example program's built assembly as a separate process, as a user would run it; with <c>--no-ui</c> unless
+/// the arguments choose a UI port (or run the UI-less bottleneck sweep), so that tests running at the same time do not
+/// compete for port 4040.
+/// </summary>
 public static class ProgramRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
@@ -17,6 +21,12 @@ public static class ProgramRunner
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // LogisticRegression --benchmark-sweep is a program of its own that serves no UI and takes no UI options.
+        if (!args.Any(a => a.StartsWith("--ui-port", StringComparison.Ordinal) || a is "--no-ui" or "--benchmark-sweep"))
+        {
+            start.ArgumentList.Add("--no-ui");
         }
 
         start.Environment.Remove("DATAFLOW_MASTER");

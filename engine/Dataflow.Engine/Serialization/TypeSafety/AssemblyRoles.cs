@@ -38,10 +38,10 @@ internal static class AssemblyRoles
         ["MessagePack", "Orleans.", "Microsoft.Orleans", "Microsoft.Extensions.", "K4os.", "Microsoft.AspNetCore.Connections.Abstractions"];
 
     /// <summary>
-    /// Name prefixes of assemblies that never travel to workers: the driver's UI and its plotting (Dataflow.Ui also
-    /// carries the <c>driver</c> entry; ScottPlot and its SkiaSharp cannot).
+    /// Name prefixes of assemblies that never travel to workers: the driver's UI, its console progress and its plotting
+    /// (Dataflow.Ui also carries the <c>driver</c> entry; Spectre.Console, ScottPlot and its SkiaSharp cannot).
     /// </summary>
-    public static IReadOnlyList<string> DriverOnlyPrefixes { get; } = ["Dataflow.Ui", "ScottPlot", "SkiaSharp"];
+    public static IReadOnlyList<string> DriverOnlyPrefixes { get; } = ["Dataflow.Ui", "Spectre.Console", "ScottPlot", "SkiaSharp"];
 
     private static readonly string s_engine = typeof(AssemblyRoles).Assembly.GetName().Name!;
     private static readonly ConcurrentDictionary<Assembly, AssemblyRole> s_roles = new();

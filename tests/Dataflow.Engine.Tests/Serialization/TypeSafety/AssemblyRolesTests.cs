@@ -20,6 +20,7 @@ public sealed class AssemblyRolesTests
     [InlineData("ILGPU.Extras", null, nameof(AssemblyRole.Job))]
     [InlineData("Dataflow.Ui", null, nameof(AssemblyRole.DriverOnly))]
     [InlineData("ScottPlot", null, nameof(AssemblyRole.DriverOnly))]
+    [InlineData("Spectre.Console", null, nameof(AssemblyRole.DriverOnly))]
     [InlineData("ScottPlot.WinForms", null, nameof(AssemblyRole.DriverOnly))]
     [InlineData("SkiaSharp", null, nameof(AssemblyRole.DriverOnly))]
     [InlineData("ScottPlotter", null, nameof(AssemblyRole.Job))]
