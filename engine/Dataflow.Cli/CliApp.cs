@@ -5,7 +5,7 @@ using Dataflow.CommandLine;
 namespace Dataflow.Cli;
 
 /// <summary>
-/// The <c>dataflow</c> command: the first argument names a command (<c>submit</c>, <c>workers</c>, <c>cluster</c>), which
+/// The <c>dataflow</c> command: the first argument names a command (<c>submit</c>, <c>workers</c>, <c>cluster</c>, <c>history</c>), which
 /// parses the rest with the engine's <see cref="ArgumentParser"/>; <c>--help</c> and <c>--version</c> stand alone.
 /// </summary>
 internal static class CliApp
@@ -21,6 +21,7 @@ internal static class CliApp
         ("submit", "run an application's driver against a cluster (client mode)"),
         ("workers", "list a cluster's workers: slots, memory, tasks, shuffle bytes, applications, uptime"),
         ("cluster", "start, inspect or stop a cluster of worker processes on this machine"),
+        ("history", "serve the web UI and JSON API of the applications in an event-log directory"),
     ];
 
     /// <summary>The tool's version and the engine build it drives, e.g. <c>dataflow 0.1.0 (Release build 1a2b3c4d, protocol 60102)</c>.</summary>
@@ -57,6 +58,8 @@ internal static class CliApp
                     return await WorkersCommand.RunAsync(rest, stdout, stderr).ConfigureAwait(false);
                 case "cluster":
                     return await ClusterCommand.RunAsync(rest, stdout, stderr).ConfigureAwait(false);
+                case "history":
+                    return await Dataflow.Ui.History.HistoryCommand.RunAsync(rest, stdout, stderr, programName: $"{Name} history").ConfigureAwait(false);
                 case var other when other.StartsWith('-'):
                     throw new UsageException($"unknown option {other}; options follow a command (see {Name} --help)");
                 case var other:

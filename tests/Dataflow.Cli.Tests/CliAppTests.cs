@@ -23,7 +23,22 @@ public sealed class CliAppTests
         Assert.Matches(@"(?m)^  submit +\S", stdout);
         Assert.Matches(@"(?m)^  workers +\S", stdout);
         Assert.Matches(@"(?m)^  cluster +\S", stdout);
+        Assert.Matches(@"(?m)^  history +\S", stdout);
         Assert.Contains("--version", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_IsTheUisHistoryServer_UnderTheToolsName()
+    {
+        var (help, helpOut, _) = await RunAsync("history", "--help");
+        var missing = Path.Combine(Path.GetTempPath(), "dataflow-no-such-logs-" + Guid.NewGuid().ToString("N"));
+        var (code, _, stderr) = await RunAsync("history", missing);
+
+        Assert.Equal(0, help);
+        Assert.Contains("dataflow history", helpOut, StringComparison.Ordinal);
+        Assert.Contains("EVENT-LOG-DIR", helpOut, StringComparison.Ordinal);
+        Assert.Equal(UsageException.ExitCode, code);
+        Assert.Contains(missing, stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,8 +9,8 @@ internal sealed partial class WorkerExecutor
     private static readonly DateTime s_processStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
     private int _runningTasks;
 
-    /// <summary>Task attempts running now.</summary>
-    public int RunningTasks => Volatile.Read(ref _runningTasks);
+    /// <summary>Task attempts holding a slot now, all applications together (<see cref="RunningTasks"/> also counts those waiting for one).</summary>
+    public int TasksOnSlots => Volatile.Read(ref _runningTasks);
 
     /// <summary>The worker's status now: slots, memory, running tasks, stored shuffle bytes, applications, uptime.</summary>
     public WorkerStatus Status()
@@ -21,7 +21,7 @@ internal sealed partial class WorkerExecutor
             ExecutorId,
             Build,
             Slots,
-            RunningTasks,
+            TasksOnSlots,
             Memory.ExecutionUsed + Memory.StorageUsed,
             Memory.MaxMemory,
             ShuffleBytes(),
