@@ -64,6 +64,9 @@ public sealed class PsClient
     /// <summary>Reads that waited at the staleness bound (one per blocked <see cref="PullAsync"/>).</summary>
     public int BlockedReads { get; private set; }
 
+    /// <summary>The largest staleness a pull saw: its clock minus the clock its values reflect (the slowest worker's).</summary>
+    public int MaxStaleness { get; private set; }
+
     /// <summary>Seconds blocked at the staleness bound, summed.</summary>
     public double WaitSeconds => _waitPerClock.Sum() + _waitThisClock;
 
@@ -119,6 +122,7 @@ public sealed class PsClient
             BytesReceived += replies[i].Length;
             var reply = PsWire.DecodeReply(replies[i], buffer.AsSpan(0, length));
             wait = Math.Max(wait, reply.WaitTicks);
+            MaxStaleness = Math.Max(MaxStaleness, clock - reply.ReflectedClock);
             blocked |= reply.Blocked;
             for (var j = 0; j < length; j++)
             {
