@@ -84,6 +84,7 @@ internal static class WorkerHost
                 WorkerSiloBuilderExtensions.ServiceId, worker.ClusterId);
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipTuning.Configure);
             siloBuilder.AddDataflowWorker(options);
+            Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
         });
         return builder.Build();
     }

@@ -15,6 +15,7 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kernels         (SimdKernels on 1 and 2 threads vs memory copy and a scalar loop)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib [--no-cluster]  (training passes through the engine: gradient GB/s, fixed cost per iteration, then mllib-kmeans)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kmeans          (k-means 1M × 100, k = 10, local[2]: seconds per Lloyd iteration)
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- ps                    (parameter-server pull + push round trips of 1k and 100k sparse keys)
 // Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
 var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var size = Arg("--size") is { } s ? Dataflow.Configuration.ByteSize.Parse(s).Bytes : 1L << 30;
@@ -64,6 +65,11 @@ if (which is "mllib" or "mllib-kmeans")
     await MllibKMeansBenchmarks.RunAsync(results);
 }
 
+if (which is "ps")
+{
+    await PsBenchmarks.RunAsync(results);
+}
+
 if (which is "shuffle")
 {
     var sortBytes = Arg("--sort-size") is { } sortSize ? Dataflow.Configuration.ByteSize.Parse(sortSize).Bytes : 2L << 30;
@@ -74,7 +80,7 @@ if (which is "shuffle")
 
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" ? $"{which}.md" : $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" or "ps" ? $"{which}.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;

@@ -12,8 +12,8 @@ public static class ShardDirectory
 {
     private static readonly ConcurrentDictionary<string, IReadOnlyList<IParameterShard>> s_local = new(StringComparer.Ordinal);
 
-    /// <summary>Resolves the shards of a run that is not registered in this process: (run id, shard count) → shards.</summary>
-    public static Func<string, int, IReadOnlyList<IParameterShard>>? RemoteResolver { get; set; }
+    /// <summary>Resolves the shards of a run that is not registered in this process: (run id, key ranges) → shards.</summary>
+    public static Func<string, KeyRanges, IReadOnlyList<IParameterShard>>? RemoteResolver { get; set; }
 
     /// <summary>Registers in-process shards under <paramref name="runId"/>.</summary>
     public static void Register(string runId, IReadOnlyList<IParameterShard> shards)
@@ -29,16 +29,16 @@ public static class ShardDirectory
     /// <summary>Removes a run's in-process shards.</summary>
     public static void Remove(string runId) => s_local.TryRemove(runId, out _);
 
-    /// <summary>The <paramref name="shards"/> shards of run <paramref name="runId"/>.</summary>
+    /// <summary>The shards (one per range of <paramref name="ranges"/>) of run <paramref name="runId"/>.</summary>
     /// <exception cref="InvalidOperationException">The run is unknown here and no remote resolver is set.</exception>
-    public static IReadOnlyList<IParameterShard> Resolve(string runId, int shards)
+    public static IReadOnlyList<IParameterShard> Resolve(string runId, KeyRanges ranges)
     {
         if (s_local.TryGetValue(runId, out var local))
         {
             return local;
         }
 
-        return RemoteResolver?.Invoke(runId, shards) ?? throw new InvalidOperationException(
+        return RemoteResolver?.Invoke(runId, ranges) ?? throw new InvalidOperationException(
             $"Parameter-server run {runId} has no shards in this process and no remote resolver is set: cluster mode needs worker silos that reference Dataflow.MLlib.Cluster.");
     }
 }
