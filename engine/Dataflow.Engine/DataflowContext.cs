@@ -101,7 +101,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
             throw;
         }
 
-        _tasks = new TaskSetScheduler(_backend as IExecutorPool ?? new BackendExecutorPool(_backend), Options.Scheduler, _time,
+        _tasks = new TaskSetScheduler(_backend, Options.Scheduler, _time,
             LoggerFactory.CreateLogger<TaskSetScheduler>());
         _environment.CommitCoordinator = _tasks.Commits;
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, _tasks);

@@ -57,6 +57,30 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
         return Task.CompletedTask;
     }
 
+    /// <summary>How long one barrier call waits at the driver before the worker is told to ask again.</summary>
+    internal static readonly TimeSpan BarrierWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The barriers of barrier stages running on workers.</summary>
+    public DriverBarriers Barriers { get; } = new();
+
+    public async Task<bool> ArriveAtBarrier(int stageId, int stageAttempt, int epoch, int numTasks, int partitionId, int round)
+    {
+        var released = Barriers.ArriveAsync(new Dataflow.Execution.BarrierArrival(stageId, stageAttempt, epoch, numTasks, partitionId, round));
+        try
+        {
+            await released.WaitAsync(BarrierWait).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public Task<bool> CanCommit(int stageId, int stageAttempt, int partition, long taskId) =>
+        // No coordinator (the context is still being set up): nothing runs that could commit.
+        Task.FromResult(context.Environment.CommitCoordinator?.CanCommit(stageId, stageAttempt, partition, taskId) ?? false);
+
     /// <summary>Drops a destroyed broadcast's serialised value and its holders.</summary>
     public void Forget(long id) => _served.TryRemove(id, out _);
 

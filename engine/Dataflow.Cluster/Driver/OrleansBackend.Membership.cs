@@ -11,6 +11,7 @@ internal sealed partial class OrleansBackend
 {
     private void MarkLost(RemoteExecutor executor, string reason)
     {
+        ITaskSchedulerEvents? scheduler;
         lock (_lock)
         {
             if (!executor.Alive)
@@ -20,9 +21,12 @@ internal sealed partial class OrleansBackend
 
             executor.Alive = false;
             _executors.Remove(executor.Id);
+            scheduler = _scheduler;
         }
 
         LogExecutorLost(executor.Id, reason);
+        // Its map outputs are forgotten below; the scheduler re-queues its running tasks without counting them.
+        scheduler?.ExecutorLost(executor.Id, reason);
         _context.Listeners.Post(new ExecutorRemovedEvent(_context.Now, executor.Id, reason));
         executor.Lost.Cancel();
         _context.MapOutputs.RemoveOutputsOnExecutor(executor.Id);
@@ -100,14 +104,17 @@ internal sealed partial class OrleansBackend
             }
 
             await grain.RegisterApplication(_spec).ConfigureAwait(false);
+            ITaskSchedulerEvents? scheduler;
             lock (_lock)
             {
                 _executors[info.ExecutorId] = executor;
+                scheduler = _scheduler;
             }
 
             LogExecutorAdded(info.ExecutorId, info.Slots, missing.Count);
             _context.Listeners.Post(new ExecutorAddedEvent(_context.Now, info.ExecutorId, info.Host, info.Slots));
-            Dispatch();
+            // Before Attach (while the context starts) the executor is reported by Attach instead.
+            scheduler?.ExecutorAdded(SlotsOf(executor));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -15,14 +15,14 @@ using Orleans.Runtime;
 namespace Dataflow.Cluster.Driver;
 
 /// <summary>
-/// Runs tasks on the executors of an Orleans cluster, the driver being an Orleans client. It follows membership (a
-/// worker that joins is set up — assemblies uploaded once, application registered — and gets tasks; the tasks of one
-/// that leaves fail with <see cref="ExecutorLostException"/> and are retried elsewhere), places each task on a free
-/// slot of an executor in its preferred locations (waiting up to the locality wait for one), uploads each stage's
-/// binary once per executor,
-/// and fetches results that were too large to return inline in chunks.
+/// The executors of an Orleans cluster as the task scheduler's executor pool, the driver being an Orleans client. It
+/// follows membership (a worker that joins is set up — assemblies uploaded once, application registered — and reported
+/// with its slots; one that leaves is reported lost, and the scheduler runs its tasks again elsewhere), launches each
+/// attempt on the executor the <see cref="TaskSetScheduler"/> chose (uploading the stage's binary once per executor),
+/// kills attempts by cancelling their calls, and fetches results that were too large to return inline in chunks.
+/// Placement, slots, delay scheduling, retries and barrier launch are the scheduler's.
 /// </summary>
-/// <remarks>Spark: CoarseGrainedSchedulerBackend with the TaskSchedulerImpl's placement.</remarks>
+/// <remarks>Spark: CoarseGrainedSchedulerBackend.</remarks>
 internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorCleanup
 {
     private static readonly TimeSpan s_membershipPoll = TimeSpan.FromSeconds(1);
@@ -34,7 +34,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RemoteExecutor> _executors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _settingUp = new(StringComparer.Ordinal);
-    private readonly LinkedList<PendingTask> _pending = new();
+    private readonly Dictionary<long, CancellationTokenSource> _running = [];
     private readonly ConcurrentDictionary<(int Stage, int Attempt), Lazy<(long Id, byte[] Payload)>> _stages = new();
     private readonly TypeResolutionPolicy _policy;
     private readonly DataflowContext _context;
@@ -45,13 +45,13 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private readonly ApplicationSpec _spec;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly TimeSpan _localityWait;
     private readonly ConcurrentDictionary<string, string> _incompatible = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _withoutSlots = new(StringComparer.Ordinal);
     private readonly PendingCalls _cleanups = new();
     private Task _membership = Task.CompletedTask;
     private volatile string? _lastSetUpFailure;
     private long _nextBinaryId;
+    private ITaskSchedulerEvents? _scheduler;
 
     private OrleansBackend(DataflowContext context, IClusterClient client, IHost? ownedHost)
     {
@@ -62,7 +62,6 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         _policy = TypeResolutionPolicy.ForDriver(_logger);
         _assemblies = JobAssemblies.Collect();
         _endpoint = new DriverEndpoint(context);
-        _localityWait = context.Options.Scheduler.LocalityWait;
         AppId = Guid.NewGuid().ToString("N");
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
@@ -130,25 +129,55 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         return backend;
     }
 
-    public Task<TaskResult> RunTaskAsync(TaskDescription task, CancellationToken cancellationToken)
+    public void Attach(ITaskSchedulerEvents scheduler)
     {
-        var pending = new PendingTask(task, cancellationToken);
+        List<RemoteExecutor> known;
         lock (_lock)
         {
-            pending.Node = _pending.AddLast(pending);
+            _scheduler = scheduler;
+            known = [.. _executors.Values.Where(e => e.Alive)];
         }
 
-        if (cancellationToken.CanBeCanceled)
+        foreach (var executor in known)
         {
-            pending.Registration = cancellationToken.Register(static state =>
-            {
-                var (backend, item) = ((OrleansBackend, PendingTask))state!;
-                backend.CancelIfQueued(item);
-            }, (this, pending));
+            scheduler.ExecutorAdded(SlotsOf(executor));
+        }
+    }
+
+    public void Launch(TaskDescription task, string executorId)
+    {
+        var kill = new CancellationTokenSource();
+        RemoteExecutor? executor;
+        lock (_lock)
+        {
+            executor = _executors.GetValueOrDefault(executorId);
+            _running.Add(task.TaskId, kill);
         }
 
-        Dispatch();
-        return pending.Completion.Task;
+        _ = RunAsync(task, executor, executorId, kill);
+    }
+
+    public void Kill(long taskId, string executorId, string reason)
+    {
+        // Cancelling the call cancels the task on the worker (Orleans forwards it); the callbacks run elsewhere, so
+        // the end is never reported from inside this call. Under the lock: an attempt that has just ended disposes
+        // its source only once it is out of the table.
+        lock (_lock)
+        {
+            _ = _running.GetValueOrDefault(taskId)?.CancelAsync();
+        }
+    }
+
+    /// <summary>Task attempts launched and not yet reported (for tests: none once every job has ended).</summary>
+    internal int RunningTaskCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running.Count;
+            }
+        }
     }
 
     public void RemoveShuffle(int shuffleId)
@@ -161,6 +190,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
     public void RemoveStageAttempt(int stageId, int stageAttempt)
     {
+        _endpoint.Barriers.RemoveStageAttempt(stageId, stageAttempt);
         // Not created (no task was launched) or failed to serialise: nothing was sent anywhere.
         if (!_stages.TryRemove((stageId, stageAttempt), out var entry) || !entry.IsValueCreated)
         {
@@ -174,6 +204,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             _cleanups.Add(executor.Grain.RemoveStage(AppId, binaryId));
         }
     }
+
+    /// <summary>Barrier launches the driver coordinates now (for tests: none once their stages have ended).</summary>
+    internal int BarrierCount => _endpoint.Barriers.Count;
 
     /// <summary>Stage payloads kept for stage attempts still running (for tests: none once every job has ended).</summary>
     internal int StagePayloadCount => _stages.Count;
@@ -275,112 +308,27 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         }
     }
 
-    private void CancelIfQueued(PendingTask pending)
+    /// <summary>A barrier task on a worker takes an ordinary slot (the scheduler launches its set when enough are free together).</summary>
+    private static ExecutorSlots SlotsOf(RemoteExecutor executor) => new(executor.Id, executor.Info.Host, executor.Info.Slots);
+
+    private async Task RunAsync(TaskDescription task, RemoteExecutor? executor, string executorId, CancellationTokenSource kill)
     {
+        // Never report from inside Launch, which the scheduler calls under its lock.
+        await Task.Yield();
+        var result = executor is { Alive: true }
+            ? await CallAsync(task, executor, kill.Token).ConfigureAwait(false)
+            : new TaskResult(task, null, new ExecutorLostException(executorId, "it left the cluster before the task was sent", null), new TaskMetrics(), executorId);
         lock (_lock)
         {
-            if (pending.Node?.List is null)
-            {
-                return;
-            }
-
-            _pending.Remove(pending.Node);
+            _running.Remove(task.TaskId);
         }
 
-        pending.Completion.TrySetCanceled(pending.CancellationToken);
+        kill.Dispose();
+        _scheduler!.TaskEnded(result);
     }
 
-    /// <summary>
-    /// Starts queued tasks on free slots, the oldest first. Delay scheduling: a task whose preferred executors (those
-    /// holding its cached partition) are alive but busy waits up to <c>Dataflow:Scheduler:LocalityWait</c> for one of
-    /// them while younger tasks go ahead; then it runs wherever a slot is free.
-    /// </summary>
-    private void Dispatch()
+    private async Task<TaskResult> CallAsync(TaskDescription task, RemoteExecutor executor, CancellationToken kill)
     {
-        const int MaxScanned = 512;
-        var launches = new List<(RemoteExecutor Executor, PendingTask Task)>();
-        TimeSpan? wake = null;
-        lock (_lock)
-        {
-            var now = DateTime.UtcNow;
-            var scanned = 0;
-            for (var node = _pending.First; node is not null && scanned++ < MaxScanned && _executors.Values.Any(e => e.Alive && e.FreeSlots > 0);)
-            {
-                var next = node.Next;
-                if (Choose(node.Value, now, out var waitLeft) is { } executor)
-                {
-                    _pending.Remove(node);
-                    executor.FreeSlots--;
-                    launches.Add((executor, node.Value));
-                }
-                else if (waitLeft is { } left && (wake is null || left < wake))
-                {
-                    wake = left;
-                }
-
-                node = next;
-            }
-        }
-
-        foreach (var (executor, task) in launches)
-        {
-            _ = LaunchAsync(executor, task);
-        }
-
-        if (wake is { } delay)
-        {
-            _ = Task.Delay(delay + TimeSpan.FromMilliseconds(1), _stopping.Token).ContinueWith(_ => Dispatch(), TaskScheduler.Default);
-        }
-    }
-
-    /// <summary>
-    /// A free preferred executor; else, unless the task should still wait for one (<paramref name="waitLeft"/>), the
-    /// executor with the most free slots.
-    /// </summary>
-    private RemoteExecutor? Choose(PendingTask pending, DateTime now, out TimeSpan? waitLeft)
-    {
-        waitLeft = null;
-        var preferences = pending.Description.PreferredLocations;
-        RemoteExecutor? best = null;
-        var preferredAlive = false;
-        foreach (var executor in _executors.Values)
-        {
-            if (!executor.Alive)
-            {
-                continue;
-            }
-
-            var preferred = preferences.Contains(executor.Id) || preferences.Contains(executor.Info.Host);
-            preferredAlive |= preferred;
-            if (executor.FreeSlots <= 0)
-            {
-                continue;
-            }
-
-            if (preferred)
-            {
-                return executor;
-            }
-
-            if (best is null || executor.FreeSlots > best.FreeSlots)
-            {
-                best = executor;
-            }
-        }
-
-        var waited = now - pending.QueuedAt;
-        if (best is not null && preferredAlive && waited < _localityWait)
-        {
-            waitLeft = _localityWait - waited;
-            return null;
-        }
-
-        return best;
-    }
-
-    private async Task LaunchAsync(RemoteExecutor executor, PendingTask pending)
-    {
-        var task = pending.Description;
         long binaryId;
         byte[] payload;
         try
@@ -391,49 +339,34 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         {
             // The stage cannot be serialised (a closure capturing something that cannot travel): no attempt can
             // succeed, so the job fails now with the reason.
-            pending.Completion.TrySetException(e);
-            Release(executor, pending);
-            return;
+            return new TaskResult(task, null, new UnrunnableTaskException(e), new TaskMetrics(), executor.Id);
         }
 
         try
         {
             await executor.EnsureBlobAsync(WorkerExecutor.BinaryKey(AppId, binaryId), payload).ConfigureAwait(false);
-            using var call = CancellationTokenSource.CreateLinkedTokenSource(pending.CancellationToken, executor.Lost.Token);
-            var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId);
+            using var call = CancellationTokenSource.CreateLinkedTokenSource(kill, executor.Lost.Token);
+            var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId,
+                task.Barrier?.NumTasks ?? 0, task.Barrier?.Epoch ?? 0);
             var reply = await executor.Grain.RunTask(launch, call.Token).ConfigureAwait(false);
             var bytes = reply.Inline ?? await Chunks.ReadAllAsync((offset, count) => executor.Blocks.ReadResult(AppId, task.TaskId, offset, count)).ConfigureAwait(false);
-            pending.Completion.TrySetResult(TaskResultCodec.Deserialize(bytes, task, _policy));
-        }
-        catch (OperationCanceledException) when (pending.CancellationToken.IsCancellationRequested)
-        {
-            pending.Completion.TrySetCanceled(pending.CancellationToken);
+            return TaskResultCodec.Deserialize(bytes, task, _policy);
         }
         catch (Exception e) when (IsConnectivityFailure(e) || executor.Lost.IsCancellationRequested)
         {
             MarkLost(executor, e.Message);
-            pending.Completion.TrySetResult(new TaskResult(task, null, new ExecutorLostException(executor.Id, e.Message, e), new TaskMetrics(), executor.Id));
+            return new TaskResult(task, null, new ExecutorLostException(executor.Id, e.Message, e), new TaskMetrics(), executor.Id);
+        }
+        catch (OperationCanceledException e) when (kill.IsCancellationRequested)
+        {
+            // Killed: the scheduler reads it as a kill whatever the error.
+            return new TaskResult(task, null, e, new TaskMetrics(), executor.Id);
         }
         catch (Exception e)
         {
             // Anything else the call raised (the worker could not set the task up): a failed attempt, retried like one.
-            pending.Completion.TrySetResult(new TaskResult(task, null, e, new TaskMetrics(), executor.Id));
+            return new TaskResult(task, null, e, new TaskMetrics(), executor.Id);
         }
-        finally
-        {
-            Release(executor, pending);
-        }
-    }
-
-    private void Release(RemoteExecutor executor, PendingTask pending)
-    {
-        pending.Registration.Dispose();
-        lock (_lock)
-        {
-            executor.FreeSlots++;
-        }
-
-        Dispatch();
     }
 
     private (long Id, byte[] Payload) StagePayloadOf(TaskDescription task) =>
@@ -454,19 +387,4 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Executor {ExecutorId} did not confirm removing this application ({Reason}); it will once this driver is gone.")]
     private partial void LogRemoveFailed(string executorId, string reason);
-
-    private sealed class PendingTask(TaskDescription description, CancellationToken cancellationToken)
-    {
-        public TaskDescription Description { get; } = description;
-
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        public DateTime QueuedAt { get; } = DateTime.UtcNow;
-
-        public TaskCompletionSource<TaskResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public LinkedListNode<PendingTask>? Node { get; set; }
-
-        public CancellationTokenRegistration Registration { get; set; }
-    }
 }

@@ -3,7 +3,7 @@ using Dataflow.Cluster.Grains;
 
 namespace Dataflow.Cluster.Driver;
 
-/// <summary>The driver's view of one worker's executor: its grain, free slots, and what was uploaded to it.</summary>
+/// <summary>The driver's view of one worker's executor: its grain and what was uploaded to it.</summary>
 internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain blocks, ExecutorInfo info)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _uploads = new(StringComparer.Ordinal);
@@ -15,9 +15,6 @@ internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain bl
     public ExecutorInfo Info { get; } = info;
 
     public string Id => Info.ExecutorId;
-
-    /// <summary>Free task slots; changed under the backend's lock.</summary>
-    public int FreeSlots { get; set; } = info.Slots;
 
     /// <summary>False once the worker left the cluster or stopped answering; no task is placed on it again.</summary>
     public bool Alive { get; set; } = true;

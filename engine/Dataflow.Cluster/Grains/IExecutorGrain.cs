@@ -88,6 +88,18 @@ public interface IDriverEndpoint : IGrainObserver
 
     /// <summary>Records that an executor holds (and serves) a piece, which it checked against the manifest.</summary>
     Task AddBroadcastPieceHolder(long id, int piece, string executorId);
+
+    /// <summary>
+    /// A barrier task's arrival at its <paramref name="round"/>-th barrier (idempotent): true once every task of the
+    /// launch has arrived there, false when that has not happened within a few seconds (the worker asks again, so no
+    /// call outlives the response timeout). Interleaved: many tasks wait here at once.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> ArriveAtBarrier(int stageId, int stageAttempt, int epoch, int numTasks, int partitionId, int round);
+
+    /// <summary>Whether task attempt <paramref name="taskId"/> may commit its output partition (the driver's output commit coordinator).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> CanCommit(int stageId, int stageAttempt, int partition, long taskId);
 }
 
 /// <summary>A chunk of serialised data (a broadcast value, a cached block) and the whole's length.</summary>

@@ -47,6 +47,16 @@ public sealed record ProvidedAssembly([property: Id(0)] string Name, [property: 
 public sealed record JobAssembly([property: Id(0)] string Name, [property: Id(1)] string Hash);
 
 /// <summary>One task attempt: ids plus the stage binary it derives from (uploaded before as blob <c>binary-&lt;id&gt;</c>).</summary>
+/// <param name="AppId">The driver's application.</param>
+/// <param name="TaskId">The attempt's id, unique within the application.</param>
+/// <param name="JobId">The job.</param>
+/// <param name="StageId">The stage.</param>
+/// <param name="StageAttempt">The stage attempt.</param>
+/// <param name="PartitionId">The partition computed.</param>
+/// <param name="Attempt">The task attempt, 0-based.</param>
+/// <param name="BinaryId">The stage binary the task is taken from.</param>
+/// <param name="BarrierTasks">For a task of a barrier stage, the tasks launched with it; 0 otherwise.</param>
+/// <param name="BarrierEpoch">For a task of a barrier stage, which launch of its set this is.</param>
 [GenerateSerializer, Immutable]
 public sealed record TaskLaunch(
     [property: Id(0)] string AppId,
@@ -56,7 +66,9 @@ public sealed record TaskLaunch(
     [property: Id(4)] int StageAttempt,
     [property: Id(5)] int PartitionId,
     [property: Id(6)] int Attempt,
-    [property: Id(7)] long BinaryId);
+    [property: Id(7)] long BinaryId,
+    [property: Id(8)] int BarrierTasks = 0,
+    [property: Id(9)] int BarrierEpoch = 0);
 
 /// <summary>
 /// A task's serialised result: inline when small, else (<c>null</c>) left on the worker for the driver to read in chunks from

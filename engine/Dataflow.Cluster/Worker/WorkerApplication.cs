@@ -57,6 +57,8 @@ internal sealed partial class WorkerApplication : IDisposable
             SpillDirectory = Path.Combine(_directory, "spill"),
             Compress = spec.Compress,
             FetchBroadcast = FetchBroadcast,
+            RemoteBarrier = ArriveAtBarrierAsync,
+            CommitCoordinator = new DriverCommitAuthority(_driver),
         };
         Stages = new StageCache(AppId, executor.Blobs, Environment.MapOutputs, Blocks, Policy);
     }
@@ -120,6 +122,16 @@ internal sealed partial class WorkerApplication : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Application {AppId}: job assemblies [{Shipped}]; provided by this worker [{Provided}].")]
     private static partial void LogSetUp(ILogger logger, string appId, string shipped, string provided);
+
+    /// <summary>A barrier task's arrival: the tasks of a launch may run on several workers, so they meet at the driver.</summary>
+    private async Task ArriveAtBarrierAsync(BarrierArrival arrival, CancellationToken cancellationToken)
+    {
+        // Each call waits a few seconds at most; a killed task stops waiting at once (its call is abandoned).
+        while (!await _driver.ArriveAtBarrier(arrival.StageId, arrival.StageAttempt, arrival.Epoch, arrival.NumTasks, arrival.PartitionId, arrival.Round)
+                   .WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+    }
 
     private object? FetchBroadcast(long id) => ValueCodec.Deserialize(BroadcastPieces.FetchAsync(id).GetAwaiter().GetResult(), Policy);
 

@@ -21,6 +21,7 @@ internal sealed partial class WorkerExecutor : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<WorkerApplication>> _applications = new(StringComparer.Ordinal);
     private readonly LocalBackend? _slots;
+    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly ILogger _logger;
     private readonly TimeSpan _driverTimeout;
@@ -60,6 +61,13 @@ internal sealed partial class WorkerExecutor : IDisposable
     /// <summary>The worker-wide read-ahead budget of remote shuffle fetches, in chunks.</summary>
     public SemaphoreSlim ReadAhead { get; } = new(ClusterLimits.ReadAheadChunks);
 
+    /// <summary>
+    /// Tests: per application id, how long a task launched on an executor is held before it runs and before its reply
+    /// is sent (both cut short when it is killed), to play a slow executor; in-process test clusters run every worker
+    /// in the test's process.
+    /// </summary>
+    internal static ConcurrentDictionary<string, Func<TaskLaunch, string, Slowdown>> TestSlowdowns { get; } = new(StringComparer.Ordinal);
+
     public static string AssemblyKey(string hash) => $"asm-{hash}";
 
     public static string BinaryKey(string appId, long binaryId) => BinaryPrefix(appId) + binaryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -75,7 +83,23 @@ internal sealed partial class WorkerExecutor : IDisposable
             ? app.Value
             : throw new InvalidOperationException($"Application {appId} is not registered on executor {ExecutorId}.");
 
+    /// <summary>Task attempts of an application in progress here now (for tests: a killed one ends at once).</summary>
+    public int RunningTasks(string appId) => _running.GetValueOrDefault(appId);
+
     public async Task<TaskReply> RunAsync(TaskLaunch request, CancellationToken cancellationToken)
+    {
+        _running.AddOrUpdate(request.AppId, 1, static (_, n) => n + 1);
+        try
+        {
+            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.AddOrUpdate(request.AppId, 0, static (_, n) => n - 1);
+        }
+    }
+
+    private async Task<TaskReply> RunCoreAsync(TaskLaunch request, CancellationToken cancellationToken)
     {
         if (_slots is null)
         {
@@ -83,7 +107,16 @@ internal sealed partial class WorkerExecutor : IDisposable
         }
 
         var app = Application(request.AppId);
-        var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, []);
+        var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, [])
+        {
+            Barrier = request.BarrierTasks > 0 ? new BarrierLaunch(request.BarrierTasks, request.BarrierEpoch) : null,
+        };
+        var slowdown = TestSlowdowns.TryGetValue(request.AppId, out var slow) ? slow(request, ExecutorId) : default;
+        if (slowdown.BeforeRun > TimeSpan.Zero)
+        {
+            await Task.Delay(slowdown.BeforeRun, cancellationToken).ConfigureAwait(false);
+        }
+
         TaskResult result;
         try
         {
@@ -97,6 +130,11 @@ internal sealed partial class WorkerExecutor : IDisposable
         {
             // The stage could not be set up here (a refused type, a missing assembly): the task fails with the cause.
             result = new TaskResult(description, null, e, new TaskMetrics(), ExecutorId);
+        }
+
+        if (slowdown.BeforeReply > TimeSpan.Zero)
+        {
+            await Task.Delay(slowdown.BeforeReply, cancellationToken).ConfigureAwait(false);
         }
 
         byte[] bytes;
@@ -151,6 +189,7 @@ internal sealed partial class WorkerExecutor : IDisposable
 
     public void RemoveApplication(string appId)
     {
+        _running.TryRemove(appId, out _);
         if (_applications.TryRemove(appId, out var app) && app.IsValueCreated)
         {
             app.Value.Dispose();
@@ -171,6 +210,9 @@ internal sealed partial class WorkerExecutor : IDisposable
             System.IO.Directory.Delete(Directory, recursive: true);
         }
     }
+
+    /// <summary>A test's hold on one task: before it runs, and after it ran before its reply is sent.</summary>
+    internal readonly record struct Slowdown(TimeSpan BeforeRun, TimeSpan BeforeReply);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The driver of application {AppId} has not answered for {Timeout}; removing the application and its files.")]
     private partial void LogDriverGone(string appId, TimeSpan timeout);

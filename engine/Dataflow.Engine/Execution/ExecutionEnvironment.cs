@@ -25,14 +25,21 @@ internal sealed class ExecutionEnvironment(string executorId, IShuffleManager sh
     public ExecutorLocals Locals { get; } = new();
 
     /// <summary>
-    /// Decides which attempt of an output partition may commit its part file: the driver's coordinator in the
-    /// driver's own environment; <c>null</c> on a worker, where the output committer's own rule (the first attempt to
-    /// rename its directory into place wins) is all there is.
+    /// Decides which attempt of an output partition may commit its part file: the driver's coordinator, asked directly
+    /// in the driver's own environment and through the driver's endpoint on a worker; <c>null</c> where there is none
+    /// (the output committer's own rule, the first attempt to rename its directory into place wins, is then all there is).
     /// </summary>
-    public Scheduling.OutputCommitCoordinator? CommitCoordinator { get; set; }
+    public Scheduling.IOutputCommitAuthority? CommitCoordinator { get; set; }
 
-    /// <summary>The barriers of the barrier-stage tasks running here.</summary>
+    /// <summary>The barriers of the barrier-stage tasks running here (local mode: every task of a launch is in this process).</summary>
     public BarrierRegistry Barriers { get; } = new();
+
+    /// <summary>
+    /// Where the tasks of a barrier stage meet when they may run in several processes (a cluster worker sends each
+    /// arrival to the driver); completes when every task of the launch has arrived. <c>null</c>: they meet in
+    /// <see cref="Barriers"/>.
+    /// </summary>
+    public Func<BarrierArrival, CancellationToken, Task>? RemoteBarrier { get; init; }
 
     /// <summary>
     /// How a worker gets a broadcast's value it has no copy of (from the driver); <c>null</c> in the driver's own

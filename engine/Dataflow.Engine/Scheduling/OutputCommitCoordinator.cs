@@ -7,7 +7,7 @@ namespace Dataflow.Scheduling;
 /// tasks ask from executor threads.
 /// </summary>
 /// <remarks>Spark: OutputCommitCoordinator</remarks>
-internal sealed class OutputCommitCoordinator
+internal sealed class OutputCommitCoordinator : IOutputCommitAuthority
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(int Stage, int Attempt), Dictionary<int, long>> _stages = [];

@@ -4,7 +4,7 @@ using Dataflow.Scheduling.Backends;
 namespace Dataflow.Scheduling;
 
 /// <summary>
-/// One task attempt as the scheduler hands it to an <see cref="ISchedulerBackend"/>: plain ids plus the task binary
+/// One task attempt as the scheduler hands it to an <see cref="IExecutorPool"/>: plain ids plus the task binary
 /// (<see cref="Task"/>: the stage's final RDD with its lineage and closures, and the partition). A local backend runs
 /// the binary in process; a cluster backend serialises it once per stage and ships the ids per task.
 /// </summary>

@@ -19,7 +19,7 @@ namespace Dataflow.Scheduling.Backends;
 /// shared by the applications of every driver: the threads serve jobs round-robin (<see cref="FairTaskQueue{T}"/>).
 /// </para>
 /// </remarks>
-internal sealed class LocalBackend : ISchedulerBackend, IExecutorPool
+internal sealed class LocalBackend : ISchedulerBackend
 {
     /// <summary>
     /// Barrier tasks a local executor runs at once on threads of their own, besides its <c>local[N]</c> slots: at
@@ -62,14 +62,24 @@ internal sealed class LocalBackend : ISchedulerBackend, IExecutorPool
 
     private ExecutionEnvironment Environment => _environment ?? throw new InvalidOperationException("This executor runs tasks only with their application's environment.");
 
-    public Task<TaskResult> RunTaskAsync(TaskDescription task, CancellationToken cancellationToken) =>
-        RunTaskAsync(task, Environment, cancellationToken);
-
     /// <summary>Runs a task against another executor environment (a cluster worker keeps one per application).</summary>
+    /// <remarks>
+    /// A barrier task gets a thread of its own rather than a slot: the driver launched its set only when the cluster
+    /// had a slot free for each, but a slot here may still be held by an attempt the driver has already killed (or by
+    /// another application), and a barrier task waiting behind it would keep the others at the barrier for ever.
+    /// </remarks>
     public Task<TaskResult> RunTaskAsync(TaskDescription task, ExecutionEnvironment environment, CancellationToken cancellationToken)
     {
         var item = new WorkItem(task, environment, onEnd: null, cancellationToken);
-        Enqueue(item);
+        if (task.Barrier is null)
+        {
+            Enqueue(item);
+        }
+        else
+        {
+            StartBarrierThread(item);
+        }
+
         return item.Completion.Task;
     }
 
@@ -95,7 +105,12 @@ internal sealed class LocalBackend : ISchedulerBackend, IExecutorPool
         }
 
         // A barrier task blocks until every task of its stage reaches the barrier, so it must not wait for a slot.
-        var thread = new Thread(() => Run(item), ExecutorStackBytes) { IsBackground = true, Name = $"dataflow-barrier-{task.TaskId}" };
+        StartBarrierThread(item);
+    }
+
+    private void StartBarrierThread(WorkItem item)
+    {
+        var thread = new Thread(() => Run(item), ExecutorStackBytes) { IsBackground = true, Name = $"dataflow-barrier-{item.Task.TaskId}" };
         lock (_lock)
         {
             _barrierThreads.RemoveAll(t => !t.IsAlive);
