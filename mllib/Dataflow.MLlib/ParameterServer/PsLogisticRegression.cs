@@ -65,6 +65,13 @@ public sealed class PsLogisticRegression
     /// <summary>Sparse shard rows (created on first update); null (default) for sparse when d &gt; 65,536.</summary>
     public bool? SparseRows { get; set; }
 
+    /// <summary>
+    /// Where the shards live: (run id, key ranges, settings) → shards, and a matching remover. Null (the default) creates
+    /// in-process <see cref="ParameterShard"/>s, which serve local mode only; on a cluster pass the grains'
+    /// (<c>Dataflow.MLlib.Cluster.GrainShards.CreateAsync</c>/<c>RemoveAsync</c> with the driver's grain factory).
+    /// </summary>
+    public IShardHost? ShardHost { get; set; }
+
     /// <summary>The per-block kernels. Default the managed SIMD kernels.</summary>
     public IBlockKernels Kernels { get; set; } = new SimdKernels();
 
@@ -106,15 +113,27 @@ public sealed class PsLogisticRegression
 
         var data = await TrainingData.PackAsync(points, classes, StorageLevel.MemoryAndDisk, callerFile, callerLine, cancellationToken).ConfigureAwait(false);
         var runId = Guid.NewGuid().ToString("N");
+        IShardHost? created = null;
+        var shardCount = 0;
         try
         {
             var d = data.Features;
             var workers = data.Blocks.NumPartitions;
             var ranges = new KeyRanges(d + 1, Math.Min(Shards ?? workers, d + 1));
             var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory);
-            var shards = Enumerable.Range(0, ranges.Shards)
-                .Select(s => (IParameterShard)new ParameterShard(s, ranges.First(s), ranges.Count(s), settings)).ToArray();
-            ShardDirectory.Register(runId, shards);
+            IReadOnlyList<IParameterShard> shards;
+            if (ShardHost is { } host)
+            {
+                shards = await host.CreateAsync(runId, ranges, settings).ConfigureAwait(false);
+                created = host;
+            }
+            else
+            {
+                shards = [.. Enumerable.Range(0, ranges.Shards).Select(s => (IParameterShard)new ParameterShard(s, ranges.First(s), ranges.Count(s), settings))];
+                ShardDirectory.Register(runId, shards);
+            }
+
+            shardCount = ranges.Shards;
             var job = new PsLogisticJob(runId, d, data.Rows, ranges.Shards, Iterations, MiniBatchFraction, Seed, Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels);
             Logger.LogInformation("PS training: {Workers} workers, {Shards} shards, {Keys} keys, {Consistency}, {Clocks} clocks", workers, ranges.Shards, d + 1, Consistency, Iterations);
 
@@ -135,6 +154,11 @@ public sealed class PsLogisticRegression
         finally
         {
             ShardDirectory.Remove(runId);
+            if (created is not null)
+            {
+                await created.RemoveAsync(runId, shardCount).ConfigureAwait(false);
+            }
+
             await data.Blocks.UnpersistAsync().ConfigureAwait(false);
         }
     }
