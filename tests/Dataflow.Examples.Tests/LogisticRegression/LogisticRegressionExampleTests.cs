@@ -161,6 +161,24 @@ public sealed class LogisticRegressionExampleTests : IDisposable
             Directory.GetFiles(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task PsMode_TextFormat_TrainsOnHashedWords()
+    {
+        var docs = Path.Combine(_temp, "docs.tsv");
+        await File.WriteAllLinesAsync(docs, File.ReadLines(ProgramRunner.DataFile("austen-vs-jargon.tsv")).Take(600), Ct);
+        var metrics = Path.Combine(_temp, "metrics.json");
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", docs, "--features", "4096", "--reg", "1e-4", "--mode", "ps",
+            "--consistency", "asp", "--workers", "2", "--iterations", "40", "--master", "local[2]", "--metrics-out", metrics);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics, Ct));
+        var root = json.RootElement;
+        Assert.Equal("asp", root.GetProperty("consistency").GetString());
+        Assert.Equal(0, root.GetProperty("waitSeconds").GetDouble()); // asp never waits
+        Assert.True(root.GetProperty("trainAccuracy").GetDouble() > 0.9);
+        Assert.InRange(root.GetProperty("objective").GetDouble(), 0.01, Math.Log(2));
+    }
+
     [Theory]
     [InlineData("iris.csv", "--mode", "ps", "binary")]
     [InlineData("breast_cancer.csv", "--workers", "3", "--partitions", "4", "conflict")]
