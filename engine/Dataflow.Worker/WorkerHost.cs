@@ -82,6 +82,7 @@ internal static class WorkerHost
             WorkerMembership.Configure(siloBuilder, options, primary);
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipTuning.Configure);
             siloBuilder.AddDataflowWorker(options);
+            Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
         });
         return builder.Build();
     }

@@ -17,6 +17,7 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kmeans          (k-means 1M × 100, k = 10, local[2]: seconds per Lloyd iteration)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- bottleneck [--no-cluster] [--sizes 100,1000] [--volume 4m] [--iterations 5]
 //     (per-iteration compute/broadcast/aggregate/scheduling/driver vs d, local[2] and 2 real workers: results/bottleneck/)
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- ps                    (parameter-server pull + push round trips of 1k and 100k sparse keys)
 // Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
 var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var size = Arg("--size") is { } s ? Dataflow.Configuration.ByteSize.Parse(s).Bytes : 1L << 30;
@@ -74,6 +75,11 @@ if (which is "bottleneck")
     await BottleneckBenchmarks.RunAsync(results, work, cluster: !args.Contains("--no-cluster"), sizes, volume, iterations);
 }
 
+if (which is "ps")
+{
+    await PsBenchmarks.RunAsync(results);
+}
+
 if (which is "shuffle")
 {
     var sortBytes = Arg("--sort-size") is { } sortSize ? Dataflow.Configuration.ByteSize.Parse(sortSize).Bytes : 2L << 30;
@@ -84,7 +90,7 @@ if (which is "shuffle")
 
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" or "bottleneck" ? $"{which}.md" : $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" or "bottleneck" or "ps" ? $"{which}.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;

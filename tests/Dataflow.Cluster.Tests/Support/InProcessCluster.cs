@@ -34,6 +34,7 @@ public sealed class InProcessCluster(string name = "shared", Action<Orleans.Host
             options.Worker.LocalDirectory = Path.Combine(_root, silo.SiloName);
             configureOptions?.Invoke(options);
             siloBuilder.AddDataflowWorker(options);
+            Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
             configure?.Invoke(siloBuilder);
         });
         Cluster = builder.Build();

@@ -1,0 +1,31 @@
+using Dataflow.MLlib.ParameterServer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Dataflow.MLlib.Cluster;
+
+/// <summary>Hosting of parameter shards on worker silos.</summary>
+public static class ParameterServerSiloExtensions
+{
+    /// <summary>
+    /// Lets PS worker tasks on this silo reach their run's shard grains: sets <see cref="ShardDirectory.RemoteResolver"/>
+    /// to grain handles from the silo's grain factory. The shard grain class itself is found by Orleans in this assembly.
+    /// </summary>
+    public static ISiloBuilder AddParameterServer(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureServices(services => services.AddHostedService<ShardResolverService>());
+        return builder;
+    }
+
+    private sealed class ShardResolverService(IGrainFactory grains) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            ShardDirectory.RemoteResolver = (runId, ranges) => GrainShards.Find(grains, runId, ranges);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dataflow.MLlib.ParameterServer;
+
+namespace Dataflow.Benchmarks;
+
+/// <summary>
+/// Parameter-server round trips in one process (in-process shards, the local mode's path): one pull and one push of a
+/// sparse set of keys drawn from a 10^6-key model over 4 AdaGrad shards, as a worker does each clock (the wire encoding
+/// and decoding included; no network).
+/// </summary>
+internal static class PsBenchmarks
+{
+    public static async Task RunAsync(StringBuilder results)
+    {
+        results.AppendLine("## Parameter server: pull + push round trip, in-process shards (local mode)");
+        results.AppendLine();
+        results.AppendLine("| keys per message | model keys | shards | round trips | ms per pull+push | keys/s (pulled + pushed) | bytes per round trip |");
+        results.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var keys in new[] { 1_000, 100_000 })
+        {
+            const int model = 1_000_000;
+            var ranges = new KeyRanges(model, 4);
+            var settings = new ShardSettings(1, "bsp", new UpdaterSpec(), Sparse: true);
+            var shards = Enumerable.Range(0, 4).Select(s => (IParameterShard)new ParameterShard(s, ranges.First(s), ranges.Count(s), settings)).ToArray();
+            var client = new PsClient(0, ranges, shards, Consistency.Bsp);
+            var random = new Random(7);
+            var set = Enumerable.Range(0, keys).Select(_ => random.Next(model)).Distinct().Order().ToArray();
+            var values = new double[set.Length];
+            var gradients = set.Select(_ => random.NextDouble() - 0.5).ToArray();
+            var reps = keys >= 100_000 ? 20 : 500;
+            for (var i = 0; i < 3; i++)
+            {
+                await RoundTrip(client, set, values, gradients);
+            }
+
+            var bytesBefore = client.BytesSent + client.BytesReceived;
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < reps; i++)
+            {
+                await RoundTrip(client, set, values, gradients);
+            }
+
+            var seconds = watch.Elapsed.TotalSeconds;
+            var bytes = (client.BytesSent + client.BytesReceived - bytesBefore) / reps;
+            results.AppendLine(CultureInfo.InvariantCulture,
+                $"| {set.Length} | {model} | 4 | {reps} | {1000 * seconds / reps:F3} | {2.0 * set.Length * reps / seconds:E3} | {bytes} |");
+        }
+
+        results.AppendLine();
+        results.AppendLine("Each round trip is a BSP clock of one worker: pull (served at once: the worker is the slowest), push (kept");
+        results.AppendLine("pending), clock (commits it with AdaGrad on sparse rows). Not measured yet: 2 real workers (shard grains), and time");
+        results.AppendLine("per clock for sparse LR at 10^6 / 10^7 parameters against driver mode.");
+        results.AppendLine();
+    }
+
+    private static async Task RoundTrip(PsClient client, int[] keys, double[] values, double[] gradients)
+    {
+        await client.PullAsync(keys, values);
+        await client.PushAsync(keys, gradients);
+        await client.ClockAsync();
+    }
+}
