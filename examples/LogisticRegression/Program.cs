@@ -30,6 +30,10 @@ var seed = parser.Add("seed", 42L, "SGD sampling seed", valueName: "S");
 var partitions = parser.Add<int?>("partitions", "partitions of the training data (default: the loader's)", valueName: "P");
 var modelOut = parser.Add<string?>("model-out", "save the model into this directory", valueName: "DIR");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
+var mode = parser.Add("mode", "driver", "driver (broadcast + aggregate) or rdd (the model kept in an RDD, a shuffle per iteration)", valueName: "MODE");
+var checkpointEvery = parser.Add("checkpoint-every", 10, "rdd mode: checkpoint the parameter RDD every N iterations (0: never)", valueName: "N");
+var checkpointDir = parser.Add<string?>("checkpoint-dir", "rdd mode: reliable checkpoints in this directory (default: local checkpoints)", valueName: "DIR");
+var workers = parser.Add<int?>("workers", "rdd mode: data partitions, one task each (default: the loader's)", valueName: "N");
 var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
@@ -77,6 +81,21 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     {
         scaler = await new StandardScaler().FitAsync(points, cancellationToken);
         points = scaler.Transform(points);
+    }
+
+    switch (parsed.Get(mode).ToLowerInvariant())
+    {
+        case "driver":
+            break;
+        case "rdd":
+            // AdaGrad 0.5 unless --step is given (the parameter-server mode's defaults).
+            var rddStep = parsed.IsSpecified(step) ? parsed.Get(step) : 0.5;
+            await RddMode.RunAsync(ctx, points, new RddMode.Settings(parsed.Get(reg), parsed.Get(iterations), rddStep, parsed.Get(batchFraction),
+                parsed.Get(seed), parsed.Get(checkpointEvery), parsed.Get(checkpointDir), parsed.Get(workers), parsed.Get(metricsOut)), parser.ProgramName,
+                cancellationToken);
+            return;
+        default:
+            throw new UsageException($"--mode must be driver or rdd, got '{parsed.Get(mode)}'.");
     }
 
     Console.Error.WriteLine($"{parser.ProgramName}: training on {trainPath} ({fileFormat}, {points.NumPartitions} partitions, {ctx.Master})");

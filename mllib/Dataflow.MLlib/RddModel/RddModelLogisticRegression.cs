@@ -41,6 +41,9 @@ public sealed class RddModelLogisticRegression
     /// </summary>
     public IUpdater? Updater { get; set; }
 
+    /// <summary>The default updater's constant step size η. Default 0.5.</summary>
+    public double StepSize { get; set; } = AdaGradUpdater.DefaultStep;
+
     /// <summary>λ, the L2 strength on the weights (never the intercept). Default 0.</summary>
     public double RegParam { get; set; }
 
@@ -107,9 +110,10 @@ public sealed class RddModelLogisticRegression
         try
         {
             touches = Touches(data.Blocks, layout).PartitionBy(parameterPartitioner).Persist(StorageLevel.MemoryAndDisk);
-            var updater = Updater ?? new AdaGradUpdater(regularization: new L2Regularization(RegParam, RegularizedKeys.Below(data.Features)));
+            var updater = Updater ?? new AdaGradUpdater(new ConstantStepSchedule(StepSize), regularization: new L2Regularization(RegParam, RegularizedKeys.Below(data.Features)));
             parameters = await InitialAsync(ctx, layout, updater.StatePerEntry, parameterPartitioner, cancellationToken).ConfigureAwait(false);
-            return await TrainAsync(data, layout, touches, parameters, parameterPartitioner, updater, listener, cancellationToken).ConfigureAwait(false);
+            var result = await TrainAsync(data, layout, touches, parameters, parameterPartitioner, updater, listener, cancellationToken).ConfigureAwait(false);
+            return result with { Labels = classes.Labels };
         }
         finally
         {
@@ -200,7 +204,7 @@ public sealed class RddModelLogisticRegression
         await parameters.UnpersistAsync().ConfigureAwait(false);
         var full = new BlockObjective(data.Blocks, features + 1, contribution, updater.Regularization, 2, null);
         var final = (await full.EvaluateAsync(point, cancellationToken).ConfigureAwait(false)).Value;
-        return new RddModelResult(point[..features], point[features], final, status, history, iterates);
+        return new RddModelResult(point[..features], point[features], final, status, history, iterates, []);
     }
 
     private static DataflowContext ctx(TrainingData data) => data.Blocks.Context;
@@ -327,6 +331,11 @@ public sealed class RddModelLogisticRegression
         if (ParameterPartitions is { } p)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(p, 1, nameof(ParameterPartitions));
+        }
+
+        if (!(StepSize > 0) || !double.IsFinite(StepSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "StepSize must be a finite number > 0.");
         }
 
         if (!(MiniBatchFraction > 0 && MiniBatchFraction <= 1))

@@ -10,10 +10,12 @@ namespace Dataflow.MLlib.RddModel;
 /// <param name="Iterations">Per-iteration objective and timings.</param>
 /// <param name="Iterates">The first <see cref="RddModelLogisticRegression.CollectIterates"/> iterates (d weights then the
 /// intercept, after each update); empty unless asked for.</param>
+/// <param name="Labels">The two label values, ascending: a positive margin predicts the second.</param>
 public sealed record RddModelResult(
     double[] Weights,
     double Intercept,
     double Objective,
     OptimizationStatus Status,
     IReadOnlyList<RddIterationTimings> Iterations,
-    IReadOnlyList<double[]> Iterates);
+    IReadOnlyList<double[]> Iterates,
+    double[] Labels);
