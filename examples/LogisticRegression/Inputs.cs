@@ -18,8 +18,7 @@ internal static class Inputs
         };
         return format switch
         {
-            "csv" or "libsvm" => format,
-            "text" => throw new UsageException($"{path}: the text format (.tsv) is not supported yet; convert the file to CSV or LIBSVM, or pass --format."),
+            "csv" or "libsvm" or "text" => format,
             _ => throw new UsageException($"--format must be csv, libsvm or text, got '{given}'."),
         };
     }
@@ -31,9 +30,12 @@ internal static class Inputs
     public static async Task<Rdd<LabeledPoint>> LoadAsync(DataflowContext ctx, string path, string format, LabelColumn label, int? numFeatures,
         int? partitions, CancellationToken cancellationToken)
     {
-        var points = format == "csv"
-            ? await ctx.LoadCsvAsync(path, label, numFeatures, partitions, cancellationToken)
-            : await ctx.LoadLibSvmAsync(path, numFeatures, partitions, cancellationToken);
+        var points = format switch
+        {
+            "csv" => await ctx.LoadCsvAsync(path, label, numFeatures, partitions, cancellationToken),
+            "text" => await ctx.LoadTextAsync(path, numFeatures ?? (1 << 20), partitions, cancellationToken),
+            _ => await ctx.LoadLibSvmAsync(path, numFeatures, partitions, cancellationToken),
+        };
         return partitions is { } p && points.NumPartitions != p ? points.Repartition(p) : points;
     }
 }

@@ -11,10 +11,11 @@ using Dataflow.MLlib.Linalg;
 using Dataflow.MLlib.Training;
 using Microsoft.Extensions.Logging;
 
-// LogisticRegression: trains a logistic regression (binary or softmax) in driver mode on a CSV or LIBSVM file,
-// prints the objective and accuracies as a table on stdout, and optionally saves the model and a metrics JSON.
+// LogisticRegression: trains a logistic regression (binary or softmax) in driver mode, or binary on a parameter server
+// (--mode ps, PsMode.cs), on a CSV, LIBSVM or text file; prints the objective and accuracies as a table on stdout, and
+// optionally saves the model and a metrics JSON.
 MLOptions.Register();
-var parser = new ArgumentParser("LogisticRegression", "Trains a logistic regression model on a CSV or LIBSVM file.");
+var parser = new ArgumentParser("LogisticRegression", "Trains a logistic regression model on a CSV, LIBSVM or text file.");
 var train = parser.Add<string>("train", "training data file (or directory or glob)", required: true, valueName: "FILE");
 var test = parser.Add<string?>("test", "test data file; its accuracy is reported too", valueName: "FILE");
 var format = parser.Add<string?>("format", "csv, libsvm or text (default from the extension: .csv is csv, .tsv text, else libsvm)", valueName: "FORMAT");
@@ -24,10 +25,12 @@ var reg = parser.Add("reg", 0.0, "L2 regularisation λ", valueName: "LAMBDA");
 var optimizer = parser.Add("optimizer", "lbfgs", "lbfgs or sgd", valueName: "NAME");
 var iterations = parser.Add("iterations", 100, "optimizer iterations at most", valueName: "N");
 var tolerance = parser.Add("tolerance", 1e-6, "stop when the relative objective change is at most this", valueName: "T");
-var step = parser.Add("step", 1.0, "SGD step size (η/√t)", valueName: "S");
+var step = parser.Add<double?>("step", "step size η (default 1 in driver mode, η/√t; 0.5 in ps mode)", valueName: "S");
 var batchFraction = parser.Add("batch-fraction", 1.0, "SGD mini-batch fraction, in (0, 1]", valueName: "F");
 var seed = parser.Add("seed", 42L, "SGD sampling seed", valueName: "S");
 var partitions = parser.Add<int?>("partitions", "partitions of the training data (default: the loader's)", valueName: "P");
+var features = parser.Add("features", 1 << 20, "text format: hashed feature count D", valueName: "D");
+var ps = PsOptions.Add(parser);
 var modelOut = parser.Add<string?>("model-out", "save the model into this directory", valueName: "DIR");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
 var mode = parser.Add("mode", "driver", "driver (broadcast + aggregate) or rdd (the model kept in an RDD, a shuffle per iteration)", valueName: "MODE");
@@ -38,6 +41,15 @@ var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
+    var workers = PsOptions.DataPartitions(parsed, ps, partitions);
+    if (PsOptions.IsPsMode(parsed, ps))
+    {
+        await PsMode.RunAsync(parser, parsed, options, ps, new PsMode.Common(parsed.Get(train), parsed.Get(test), parsed.Get(format),
+            parsed.Get(labelColumn), parsed.Get(standardize), parsed.Get(reg), parsed.Get(iterations), parsed.Get(step), parsed.Get(batchFraction),
+            parsed.Get(seed), workers, parsed.Get(features), parsed.Get(modelOut), parsed.Get(metricsOut)), cancellationToken);
+        return;
+    }
+
     var optimizerName = parsed.Get(optimizer).ToLowerInvariant();
     var estimator = new LogisticRegression
     {
@@ -50,7 +62,7 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
             "sgd" => TrainingOptimizer.Sgd,
             _ => throw new UsageException($"--optimizer must be lbfgs or sgd, got '{parsed.Get(optimizer)}'."),
         },
-        StepSize = parsed.Get(step),
+        StepSize = parsed.Get(step) ?? 1.0,
         MiniBatchFraction = parsed.Get(batchFraction),
         Seed = parsed.Get(seed),
         Logger = new StderrLogger(parser.ProgramName, LogLevel.Warning),
@@ -58,11 +70,6 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     var trainPath = parsed.Get(train);
     var fileFormat = Inputs.Format(parsed.Get(format), trainPath);
     var label = parsed.Get(labelColumn) is { } column ? LabelColumn.Parse(column) : LabelColumn.Last;
-    if (parsed.Get(partitions) is < 1)
-    {
-        throw new UsageException($"--partitions must be 1 or more, got {parsed.Get(partitions)}.");
-    }
-
     try
     {
         // The estimator checks its settings when it fits; check them now so a bad value is a usage error.
@@ -75,7 +82,7 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     }
 
     await using var ctx = new DataflowContext(options);
-    var points = await Inputs.LoadAsync(ctx, trainPath, fileFormat, label, null, parsed.Get(partitions), cancellationToken);
+    var points = await Inputs.LoadAsync(ctx, trainPath, fileFormat, label, fileFormat == "text" ? parsed.Get(features) : null, workers, cancellationToken);
     StandardScalerModel? scaler = null;
     if (parsed.Get(standardize))
     {

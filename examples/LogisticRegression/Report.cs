@@ -32,6 +32,7 @@ internal sealed record Report(double Objective, double TrainAccuracy, double? Te
     public Task WriteJsonAsync(string path, CancellationToken cancellationToken) =>
         MetricsJson.WriteAsync(path, json =>
         {
+            json.WriteString("mode", "driver");
             json.WriteNumber("objective", Finite(Objective));
             json.WriteNumber("trainAccuracy", Finite(TrainAccuracy));
             if (TestAccuracy is { } test)

@@ -107,6 +107,36 @@ public static class DataLoaders
         return lines.SelectPartitions(rows => LibSvmParser.ParseRows(rows, count), false, callerFile, callerLine);
     }
 
+    /// <summary>
+    /// Loads text files of lines <c>label&lt;TAB&gt;document</c>: each non-blank line becomes a point whose sparse
+    /// features are the document's words (maximal runs of letters, lower-cased, as WordCount splits them) hashed with
+    /// the engine's stable hash modulo <paramref name="numFeatures"/>, with value 1 for each word present. No job runs
+    /// here; a line without a tab or with a non-numeric label fails the job that computes it, at its <c>file:line</c>.
+    /// </summary>
+    /// <example><code>
+    /// var docs = await ctx.LoadTextAsync("austen-vs-jargon.tsv", numFeatures: 1 &lt;&lt; 20, cancellationToken: ct);
+    /// </code></example>
+    /// <param name="context">The context.</param>
+    /// <param name="path">A file, directory or glob.</param>
+    /// <param name="numFeatures">The hashed feature count D; default 2^20.</param>
+    /// <param name="minPartitions">The least number of partitions, as for <see cref="DataflowContext.TextFile"/>.</param>
+    /// <param name="cancellationToken">Unused (nothing runs); kept for the loaders' shape.</param>
+    /// <param name="callerFile">Filled in by the compiler.</param>
+    /// <param name="callerLine">Filled in by the compiler.</param>
+    /// <returns>The points, one per non-blank line, in file and line order.</returns>
+    /// <remarks>Spark: HashingTF with binary = true over a RegexTokenizer</remarks>
+    public static Task<Rdd<LabeledPoint>> LoadTextAsync(this DataflowContext context, string path, int numFeatures = TextDocuments.DefaultFeatures,
+        int? minPartitions = null, CancellationToken cancellationToken = default,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numFeatures, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var lines = context.TextFileWithLineNumbers(path, minPartitions, callerFile, callerLine);
+        return Task.FromResult(lines.SelectPartitions(rows => TextDocuments.ParseRows(rows, numFeatures), false, callerFile, callerLine));
+    }
+
     /// <summary>The header every file shares and the label's index in it; the first file (by path) is the reference.</summary>
     private static (string[] Header, int LabelIndex) ResolveHeader(List<(string File, long Line, string Text)> headers, LabelColumn labelColumn, int? numFeatures)
     {

@@ -1,0 +1,150 @@
+namespace Dataflow.MLlib.ParameterServer;
+
+public sealed partial class ParameterShard
+{
+    /// <summary>
+    /// The values of the strictly ascending <paramref name="keys"/> as worker <paramref name="worker"/> at clock
+    /// <paramref name="clock"/> (its current clock) may read them: served at once when the slowest worker is within the
+    /// bound, else when the <see cref="Clock"/> call that brings it there comes.
+    /// </summary>
+    public Task<(double[] Values, PullReply Reply)> PullAsync(int worker, int clock, int[] keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        for (var j = 0; j < keys.Length; j++)
+        {
+            if ((uint)(keys[j] - FirstKey) >= (uint)Count || (j > 0 && keys[j] <= keys[j - 1]))
+            {
+                throw new ArgumentException($"Shard {Id} holds keys {FirstKey} … {FirstKey + Count - 1} and takes them strictly ascending; got key {keys[j]}.", nameof(keys));
+            }
+        }
+
+        Interlocked.Increment(ref _served);
+        lock (_lock)
+        {
+            CheckClock(worker, clock);
+            if (_consistency.RequiredMinClock(clock) is not { } required || _minClock >= required)
+            {
+                return Task.FromResult((ReadLocked(worker, clock, keys), new PullReply(_minClock, 0, Blocked: false)));
+            }
+
+            Interlocked.Increment(ref _blocked);
+            var completion = new TaskCompletionSource<(double[] Values, PullReply Reply)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add(new Waiter(worker, clock, keys, required, _time.GetTimestamp(), completion));
+            if (cancellationToken.CanBeCanceled)
+            {
+                var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
+                _ = completion.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            return completion.Task;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> PullAsync(int worker, int clock, byte[] request, CancellationToken cancellationToken = default)
+    {
+        var keys = PsWire.DecodeKeys(request, out var consumed);
+        if (consumed != request.Length)
+        {
+            throw new FormatException($"Shard {Id}: a pull request carries keys only, but {request.Length - consumed} bytes follow them.");
+        }
+
+        var (values, reply) = await PullAsync(worker, clock, keys, cancellationToken).ConfigureAwait(false);
+        return PsWire.EncodeReply(reply, values);
+    }
+
+    /// <inheritdoc />
+    public Task PushAsync(int worker, int clock, byte[] push)
+    {
+        var (keys, gradients) = PsWire.DecodePush(push);
+        Push(worker, clock, keys, gradients);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ClockAsync(int worker)
+    {
+        Clock(worker);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<double[]> ReadAsync(int offset, int count) => Task.FromResult(Read(offset, count));
+
+    /// <inheritdoc />
+    public Task AddTouchesAsync(int worker, byte[] keys)
+    {
+        var decoded = PsWire.DecodeKeys(keys, out _);
+        lock (_lock)
+        {
+            // Once per worker: a retried stage attempt registers again, and must not count twice.
+            if (!_touchedBy[CheckWorker(worker)])
+            {
+                _touchedBy[worker] = true;
+                foreach (var key in decoded)
+                {
+                    _touches[key] = _touches.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]> TouchCountsAsync(byte[] keys)
+    {
+        var decoded = PsWire.DecodeKeys(keys, out _);
+        var counts = new double[decoded.Length];
+        lock (_lock)
+        {
+            for (var j = 0; j < decoded.Length; j++)
+            {
+                counts[j] = _touches.GetValueOrDefault(decoded[j]);
+            }
+        }
+
+        return Task.FromResult(PsWire.EncodeReply(new PullReply(0, 0, false), counts));
+    }
+
+    // The read rule (see the class remarks): committed rows, then the visible pending updates in (clock, worker)
+    // order, each stepped by the updater on a private copy of the row.
+    private double[] ReadLocked(int worker, int clock, int[] keys)
+    {
+        var values = new double[keys.Length];
+        var spe = Updater.StatePerEntry;
+        Span<double> state = stackalloc double[spe];
+        var all = _consistency.IsAsynchronous;
+        for (var j = 0; j < keys.Length; j++)
+        {
+            var key = keys[j];
+            var value = _rows.Read(key, state);
+            for (var slot = 0; slot < _pending.Count; slot++)
+            {
+                var slotClock = _minClock + slot;
+                var byWorker = _pending[slot].ByWorker;
+                for (var w = 0; w < byWorker.Length; w++)
+                {
+                    if (!all && slotClock >= clock && w != worker)
+                    {
+                        continue;
+                    }
+
+                    foreach (var update in byWorker[w])
+                    {
+                        var at = Array.BinarySearch(update.Keys, key);
+                        if (at >= 0)
+                        {
+                            _rows.StepCopy(ref value, state, key, update.Gradients[at], slotClock + 1L);
+                        }
+                    }
+                }
+            }
+
+            values[j] = value;
+        }
+
+        return values;
+    }
+}

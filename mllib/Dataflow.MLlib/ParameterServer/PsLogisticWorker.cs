@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Dataflow.Execution;
+using Dataflow.MLlib.Kernels;
+
+namespace Dataflow.MLlib.ParameterServer;
+
+/// <summary>
+/// One PS worker of logistic regression: a task of the barrier stage over one data partition, looping pull → kernel
+/// over its mini-batch → push → clock.
+/// </summary>
+/// <remarks>
+/// <para><b>Gradient scale.</b> Each worker pushes, for key k, <c>(|T_k| / n) · (n_w / b_w) · Σ_batch ∇_k loss</c>,
+/// where |T_k| is how many workers' data touch k (found once, through the shards), n the rows of the whole set, n_w
+/// and b_w the rows of the worker's partition and batch. Every worker touching k applies its own updater step (L2 λ·w_k
+/// included), so the fixed point of a clock's steps is <c>|T_k|·(∂/∂w_k)(mean loss + (λ/2)‖w‖²) = 0</c>: the driver
+/// mode's objective, however the keys are spread over the partitions (without the |T_k| factor a key touched by few
+/// workers would get less regularisation than the objective asks for).</para>
+/// <para><b>Retries.</b> A relaunched attempt (attempt number &gt; 0) restores the last complete snapshot (or the zero
+/// model) before any worker resumes; every worker then continues from that clock.</para>
+/// </remarks>
+internal static class PsLogisticWorker
+{
+    /// <summary>Runs the worker on the task's own thread: the kernels run there (with the task's context), and a pull
+    /// the bound does not allow yet blocks it until the shard serves the read.</summary>
+    public static PsWorkerStats Run(BarrierTaskContext context, IEnumerable<InstanceBlock> partition, PsLogisticJob job)
+    {
+        var blocks = partition.ToList();
+        var worker = context.PartitionId;
+        var d = job.Features;
+        var ranges = new KeyRanges(d + 1, job.Shards);
+        var shards = ShardDirectory.Resolve(job.RunId, job.Shards);
+        var cancellation = context.TaskContext.CancellationToken;
+
+        var start = 0;
+        if (context.TaskContext.AttemptNumber > 0)
+        {
+            start = job.SnapshotDirectory is { } directory ? ShardSnapshot.LatestComplete(directory, job.Shards) : 0;
+            if (worker == 0)
+            {
+                Block(Task.WhenAll(shards.Select(s => s.RestoreAsync(start))));
+            }
+
+            context.Barrier();
+        }
+
+        var cache = context.TaskContext.ExecutorLocals.GetOrAdd(PsClientCaches.KeyOf(job.RunId), () => new PsClientCaches()).For(worker);
+        cache.Clear();
+        var consistency = Consistency.Parse(job.Consistency);
+        var asynchronous = consistency.IsAsynchronous;
+        var client = new PsClient(worker, ranges, shards, consistency, cache, start);
+        var keys = TouchedKeys(blocks, d);
+        Block(client.RegisterTouchesAsync(keys));
+        context.Barrier();
+        var touches = Block(client.TouchCountsAsync(keys));
+
+        var rows = blocks.Sum(b => (long)b.Rows);
+        var coefficients = new double[d];
+        var gradient = new double[d + 1];
+        var values = new double[keys.Length];
+        var push = new double[keys.Length];
+        var clocks = job.Iterations - start;
+        var compute = new double[Math.Max(0, clocks)];
+        var communication = new double[compute.Length];
+        var watch = new Stopwatch();
+        for (var c = start; c < job.Iterations; c++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            watch.Restart();
+            Block(client.PullAsync(keys, values, cancellation));
+            var pulled = watch.Elapsed.TotalSeconds;
+
+            watch.Restart();
+            for (var j = 0; j < keys.Length - 1; j++)
+            {
+                coefficients[keys[j]] = values[j];
+            }
+
+            var intercept = values[^1];
+            var batch = 0L;
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                var sample = Sample(blocks[b], job, worker, b, c);
+                batch += sample?.Length ?? blocks[b].Rows;
+                job.Kernels.BinaryLogistic(blocks[b], coefficients, intercept, gradient, sample);
+            }
+
+            var scale = batch == 0 ? 0 : (double)rows / batch / job.Rows;
+            for (var j = 0; j < keys.Length; j++)
+            {
+                push[j] = gradient[keys[j]] * touches[j] * scale;
+                gradient[keys[j]] = 0;
+            }
+
+            compute[c - start] = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            Block(client.PushAsync(keys, push));
+            Block(client.ClockAsync());
+            var wait = client.WaitSecondsPerClock[^1];
+            communication[c - start] = Math.Max(0, pulled + watch.Elapsed.TotalSeconds - wait);
+            if (asynchronous)
+            {
+                // ASP never waits, so with more workers than cores (local mode) one thread could run hundreds of clocks
+                // in one time slice and train on its partition alone; giving up the core after each clock keeps
+                // the workers' rates close, as separate machines would.
+                Thread.Yield();
+            }
+        }
+
+        return new PsWorkerStats(worker, start, client.Clock, rows, keys.Length, client.BytesSent, client.BytesReceived, client.PullMessages,
+            client.CachedReads, client.BlockedReads, client.MaxStaleness, compute, communication, [.. client.WaitSecondsPerClock]);
+    }
+
+    // Task code is synchronous on executor threads (as in Spark): waiting here keeps the compute on the task's thread.
+    private static void Block(Task task) => task.GetAwaiter().GetResult();
+
+    private static T Block<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    // The keys the partition's rows touch, ascending, with the intercept (key d) last.
+    private static int[] TouchedKeys(List<InstanceBlock> blocks, int d)
+    {
+        if (blocks.Any(b => !b.IsSparse && b.Rows > 0))
+        {
+            return [.. Enumerable.Range(0, d + 1)];
+        }
+
+        var seen = new bool[d];
+        foreach (var block in blocks)
+        {
+            foreach (var index in block.Indices)
+            {
+                seen[index] = true;
+            }
+        }
+
+        var keys = new List<int>();
+        for (var k = 0; k < d; k++)
+        {
+            if (seen[k])
+            {
+                keys.Add(k);
+            }
+        }
+
+        keys.Add(d);
+        return [.. keys];
+    }
+
+    // The block's rows in this clock's mini-batch (null: all), drawn from a Random seeded by (seed, worker, block, clock)
+    // so a rerun from a snapshot draws the same batches.
+    private static int[]? Sample(InstanceBlock block, PsLogisticJob job, int worker, int b, int clock)
+    {
+        if (job.BatchFraction >= 1)
+        {
+            return null;
+        }
+
+        var random = new Random(HashCode(job.Seed, worker, b, clock));
+        var rows = new List<int>();
+        for (var i = 0; i < block.Rows; i++)
+        {
+            if (random.NextDouble() < job.BatchFraction)
+            {
+                rows.Add(i);
+            }
+        }
+
+        return [.. rows];
+    }
+
+    private static int HashCode(long seed, int worker, int block, int clock)
+    {
+        var h = (ulong)seed;
+        foreach (var part in new[] { worker, block, clock })
+        {
+            h = (h ^ (uint)part) * 0x9E3779B97F4A7C15UL;
+            h ^= h >> 29;
+        }
+
+        return (int)(h ^ (h >> 32));
+    }
+}
