@@ -114,6 +114,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
             LoggerFactory.CreateLogger<TaskSetScheduler>());
         _environment.CommitCoordinator = _tasks.Commits;
         Scheduler = new DagScheduler(this, _backend, MapOutputs, Listeners, _tasks);
+        Checkpoints = new Checkpointing.Checkpoints(this, Path.GetFileName(_directory));
     }
 
     /// <summary>The master the context runs on.</summary>
@@ -214,12 +215,20 @@ public sealed partial class DataflowContext : IAsyncDisposable
 
         // The function runs in the tasks: it must be able to travel to workers (checked in local mode too).
         Serialization.Closures.ClosureChecker.Shared.Check(func, callSite);
-        return Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
+        var job = Scheduler.RunJobAsync(rdd, func, partitions, resultHandler, callSite, CurrentJobGroup, cancellationToken);
+        return Checkpoints.HasPending ? ThenCheckpointAsync(job, rdd, cancellationToken) : job;
+    }
+
+    /// <summary>After the job, checkpoints the RDDs marked for one that it computed (Spark: RDD.doCheckpoint).</summary>
+    private async Task ThenCheckpointAsync(Task job, RddBase rdd, CancellationToken cancellationToken)
+    {
+        await job.ConfigureAwait(false);
+        await Checkpoints.AfterJobAsync(rdd, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Stops the executors, disposes the local executor's <see cref="TaskContext.ExecutorLocals"/> and deletes the
-    /// context's shuffle and temporary files.
+    /// context's shuffle and temporary files, and its checkpoint files unless <c>Dataflow:Checkpoint:Keep</c> is set.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -240,6 +249,7 @@ public sealed partial class DataflowContext : IAsyncDisposable
             await StopDiagnosticsAsync().ConfigureAwait(false);
             _environment.ShuffleManager.Dispose();
             _environment.BlockManager.Dispose();
+            Checkpoints.DeleteAll();
             foreach (var directory in new[] { _directory, _spillDirectory })
             {
                 if (Directory.Exists(directory))

@@ -16,6 +16,9 @@ public abstract class RddBase
 {
     private readonly Lock _partitionsLock = new();
     private Partition[]? _partitions;
+    private IReadOnlyList<Dependency> _dependencies;
+    // Travels with the RDD to workers: a task there reads a checkpointed RDD's files or blocks instead of its lineage.
+    private Checkpointing.CheckpointState? _checkpoint;
 
     private protected RddBase(DataflowContext context, IReadOnlyList<Dependency> dependencies, CallSite callSite)
     {
@@ -30,7 +33,7 @@ public abstract class RddBase
         }
 
         Context = context;
-        Dependencies = dependencies;
+        _dependencies = dependencies;
         CallSite = callSite;
         Id = context.NewRddId();
     }
@@ -50,11 +53,27 @@ public abstract class RddBase
     /// <summary>How computed partitions are kept for reuse (<see cref="StorageLevel.None"/> unless persisted).</summary>
     public StorageLevel StorageLevel { get; internal set; } = StorageLevel.None;
 
-    /// <summary>The edges to the parent RDDs.</summary>
-    public IReadOnlyList<Dependency> Dependencies { get; }
+    /// <summary>The edges to the parent RDDs; none once the RDD is checkpointed (its lineage is cut).</summary>
+    public IReadOnlyList<Dependency> Dependencies => Volatile.Read(ref _dependencies);
 
-    /// <summary>How the RDD's key/value records are partitioned, or <c>null</c> when unknown.</summary>
-    public virtual Partitioner? Partitioner => null;
+    /// <summary>
+    /// How the RDD's key/value records are partitioned, or <c>null</c> when unknown. A checkpointed RDD keeps the
+    /// partitioner it had, so joins with co-partitioned RDDs still need no shuffle.
+    /// </summary>
+    public Partitioner? Partitioner => Volatile.Read(ref _checkpoint) is { IsMaterialized: true } checkpoint ? checkpoint.Partitioner : PartitionerCore;
+
+    /// <summary>
+    /// Whether the RDD has been checkpointed (<see cref="Rdd.Checkpoint{T}"/> or <see cref="Rdd.LocalCheckpoint{T}"/>)
+    /// and its lineage cut: marked, and an action has computed it since.
+    /// </summary>
+    /// <remarks>Spark: isCheckpointed</remarks>
+    public bool IsCheckpointed => Volatile.Read(ref _checkpoint) is { IsMaterialized: true };
+
+    /// <summary>The checkpoint of the RDD: requested, or done; <c>null</c> when none was asked for.</summary>
+    internal Checkpointing.CheckpointState? Checkpoint => Volatile.Read(ref _checkpoint);
+
+    /// <summary>The partitioner the RDD's lineage gives it (what <see cref="Partitioner"/> is until a checkpoint).</summary>
+    private protected virtual Partitioner? PartitionerCore => null;
 
     /// <summary>The RDD's partitions, computed once on the driver.</summary>
     public IReadOnlyList<Partition> Partitions
@@ -94,7 +113,38 @@ public abstract class RddBase
     public abstract Type ElementType { get; }
 
     /// <summary>Hosts where <paramref name="partition"/> is cheapest to compute (cached blocks, input splits).</summary>
-    public virtual IReadOnlyList<string> GetPreferredLocations(Partition partition) => [];
+    public IReadOnlyList<string> GetPreferredLocations(Partition partition) =>
+        Volatile.Read(ref _checkpoint) is { IsMaterialized: true } ? [] : PreferredLocationsCore(partition);
+
+    /// <summary>The preferred locations the RDD's lineage gives a partition (none once checkpointed).</summary>
+    private protected virtual IReadOnlyList<string> PreferredLocationsCore(Partition partition) => [];
+
+    /// <summary>
+    /// Forgets the fields that reach the parent RDDs, once a checkpoint has cut the lineage: nothing computes the RDD
+    /// from them any more, and holding them would keep every ancestor (and its shuffles) alive.
+    /// </summary>
+    /// <remarks>Spark: clearDependencies</remarks>
+    private protected virtual void ClearDependencies()
+    {
+    }
+
+    /// <summary>Takes the requested checkpoint: writes the files or keeps the blocks, then cuts the lineage.</summary>
+    internal abstract Task TakeCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a requested checkpoint (not yet written), or replaces one.</summary>
+    internal void SetCheckpoint(Checkpointing.CheckpointState state) => Volatile.Write(ref _checkpoint, state);
+
+    /// <summary>
+    /// Makes a written checkpoint the RDD's data: from now on tasks read it, the RDD has no dependencies, and the
+    /// fields reaching its parents are dropped. The partitions are kept (computed before).
+    /// </summary>
+    internal void CompleteCheckpoint(Checkpointing.CheckpointState done)
+    {
+        _ = Partitions;
+        Volatile.Write(ref _checkpoint, done);
+        Volatile.Write(ref _dependencies, []);
+        ClearDependencies();
+    }
 
     /// <summary>Whether the RDD's partitions are computed by tasks launched all together (a barrier stage).</summary>
     internal virtual bool IsBarrier => false;

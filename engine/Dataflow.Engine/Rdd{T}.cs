@@ -36,17 +36,36 @@ public abstract class Rdd<T> : RddBase
     public sealed override Type ElementType => typeof(T);
 
     /// <summary>
-    /// The records of one partition. Runs inside a task; reads cached blocks when the RDD is persisted, otherwise
-    /// computes the partition from its parents.
+    /// The records of one partition. Runs inside a task; reads cached blocks when the RDD is persisted, its checkpoint
+    /// when it is checkpointed, otherwise computes the partition from its parents.
     /// </summary>
     public IEnumerable<T> Iterator(Partition split, TaskContext context)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(context);
+        var checkpoint = Checkpoint;
+        var block = new RddBlockId(Id, split.Index);
+        if (checkpoint?.Kind == Checkpointing.CheckpointKind.Local)
+        {
+            // The executors' blocks are the only copy: there is no lineage left to recompute a lost one from.
+            return context.Environment.BlockManager.GetOrCompute<T>(block, StorageLevel.MemoryAndDisk,
+                () => throw Checkpointing.Checkpoints.LocalPartitionLost(this, split.Index, context), context);
+        }
+
+        if (checkpoint is { Kind: Checkpointing.CheckpointKind.Reliable, Directory: { } directory })
+        {
+            return StorageLevel.IsNone
+                ? Checkpointing.CheckpointFiles.Read<T>(this, directory, split.Index, context)
+                : context.Environment.BlockManager.GetOrCompute(block, StorageLevel,
+                    () => Checkpointing.CheckpointFiles.Read<T>(this, directory, split.Index, context), context);
+        }
+
         return StorageLevel.IsNone
             ? Compute(split, context)
-            : context.Environment.BlockManager.GetOrCompute(new RddBlockId(Id, split.Index), StorageLevel, () => Compute(split, context), context);
+            : context.Environment.BlockManager.GetOrCompute(block, StorageLevel, () => Compute(split, context), context);
     }
+
+    internal sealed override Task TakeCheckpointAsync(CancellationToken cancellationToken) => Rdd.TakeCheckpointAsync(this, cancellationToken);
 
     /// <summary>Computes the records of one partition from the parents' iterators (pull-based, lazy).</summary>
     protected internal abstract IEnumerable<T> Compute(Partition split, TaskContext context);

@@ -14,7 +14,7 @@ using Dataflow.Ui;
 using Microsoft.Extensions.Logging;
 
 // LogisticRegression: trains a logistic regression (binary or softmax) in driver mode, or binary on a parameter server
-// (--mode ps, PsMode.cs), on a CSV, LIBSVM or text file; prints the objective and accuracies as a table on stdout, and
+// (--mode ps, PsMode.cs) or with the model kept in an RDD (--mode rdd, RddMode.cs), on a CSV, LIBSVM or text file; prints the objective and accuracies as a table on stdout, and
 // optionally saves the model and a metrics JSON.
 MLOptions.Register();
 if (args.Contains("--benchmark-sweep"))
@@ -40,6 +40,8 @@ var features = parser.Add("features", 1 << 20, "text format: hashed feature coun
 var ps = PsOptions.Add(parser);
 var modelOut = parser.Add<string?>("model-out", "save the model into this directory", valueName: "DIR");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
+var checkpointEvery = parser.Add("checkpoint-every", 10, "rdd mode: checkpoint the parameter RDD every N iterations (0: never)", valueName: "N");
+var checkpointDir = parser.Add<string?>("checkpoint-dir", "rdd mode: reliable checkpoints in this directory (default: local checkpoints)", valueName: "DIR");
 var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 _ = DeviceChoice.Add(standard);
@@ -54,6 +56,12 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
             parsed.Get(labelColumn), parsed.Get(standardize), parsed.Get(reg), parsed.Get(iterations), parsed.Get(step), parsed.Get(batchFraction),
             parsed.Get(seed), workers, parsed.Get(features), parsed.Get(modelOut), parsed.Get(metricsOut)), cancellationToken);
         return;
+    }
+
+    var isRdd = PsOptions.ModeOf(parsed, ps) == "rdd";
+    if (!isRdd && (parsed.IsSpecified(checkpointEvery) || parsed.IsSpecified(checkpointDir)))
+    {
+        throw new UsageException($"--{(parsed.IsSpecified(checkpointEvery) ? "checkpoint-every" : "checkpoint-dir")} applies to --mode rdd only.");
     }
 
     var optimizerName = parsed.Get(optimizer).ToLowerInvariant();
@@ -94,6 +102,15 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     {
         scaler = await new StandardScaler().FitAsync(points, cancellationToken);
         points = scaler.Transform(points);
+    }
+
+    if (isRdd)
+    {
+        // AdaGrad 0.5 unless --step is given (the parameter-server mode's defaults).
+        await RddMode.RunAsync(ctx, points, new RddMode.Settings(parsed.Get(reg), parsed.Get(iterations), parsed.Get(step) ?? 0.5, parsed.Get(batchFraction),
+            parsed.Get(seed), parsed.Get(checkpointEvery), parsed.Get(checkpointDir), workers, parsed.Get(metricsOut)), parser.ProgramName,
+            cancellationToken);
+        return;
     }
 
     estimator.Device = DeviceChoice.Resolve(parser.ProgramName, options);

@@ -46,6 +46,9 @@ public sealed class DataflowOptions
     /// <summary>How broadcast values reach a cluster's executors (<c>Dataflow:Broadcast</c>).</summary>
     public BroadcastOptions Broadcast { get; set; } = new();
 
+    /// <summary>Reliable checkpoint files (<c>Dataflow:Checkpoint</c>).</summary>
+    public CheckpointOptions Checkpoint { get; set; } = new();
+
     /// <summary>The driver's event log (<c>Dataflow:EventLog</c>).</summary>
     public EventLogOptions EventLog { get; set; } = new();
 

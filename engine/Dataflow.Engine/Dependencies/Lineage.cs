@@ -39,4 +39,46 @@ internal static class Lineage
             }
         }
     }
+
+    /// <summary>
+    /// The number of RDDs on the longest dependency path from <paramref name="root"/> to a source, across shuffles: 1
+    /// for a source or a checkpointed RDD. Iterative, so any depth is measured.
+    /// </summary>
+    public static int Depth(RddBase root)
+    {
+        var depths = new Dictionary<int, int>();
+        var stack = new Stack<(RddBase Rdd, bool Expanded)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (rdd, expanded) = stack.Pop();
+            if (depths.ContainsKey(rdd.Id))
+            {
+                continue;
+            }
+
+            if (expanded)
+            {
+                var deepest = 0;
+                foreach (var dependency in rdd.Dependencies)
+                {
+                    deepest = Math.Max(deepest, depths[dependency.Rdd.Id]);
+                }
+
+                depths[rdd.Id] = deepest + 1;
+                continue;
+            }
+
+            stack.Push((rdd, true));
+            foreach (var dependency in rdd.Dependencies)
+            {
+                if (!depths.ContainsKey(dependency.Rdd.Id))
+                {
+                    stack.Push((dependency.Rdd, false));
+                }
+            }
+        }
+
+        return depths[root.Id];
+    }
 }

@@ -27,6 +27,12 @@ public static partial class Rdd
         }
 
         source.StorageLevel = level;
+        if (!level.IsNone)
+        {
+            // Its blocks go once the program drops the RDD.
+            source.Context.Cleaner.RegisterRdd(source);
+        }
+
         return source;
     }
 

@@ -10,8 +10,8 @@ namespace Dataflow.Rdds;
 /// <remarks>Spark: CartesianRDD</remarks>
 internal sealed class CartesianRdd<TFirst, TSecond> : Rdd<(TFirst First, TSecond Second)>
 {
-    private readonly Rdd<TFirst> _first;
-    private readonly Rdd<TSecond> _second;
+    private Rdd<TFirst> _first;
+    private Rdd<TSecond> _second;
 
     public CartesianRdd(Rdd<TFirst> first, Rdd<TSecond> second, CallSite callSite)
         : base(first.Context, [new CartesianDependency(first, second, isFirst: true), new CartesianDependency(second, second, isFirst: false)], callSite)
@@ -20,10 +20,17 @@ internal sealed class CartesianRdd<TFirst, TSecond> : Rdd<(TFirst First, TSecond
         _second = second;
     }
 
-    public override IReadOnlyList<string> GetPreferredLocations(Partition partition)
+    private protected override IReadOnlyList<string> PreferredLocationsCore(Partition partition)
     {
         var (i, j) = Split(partition.Index);
         return [.. _first.GetPreferredLocations(_first.Partitions[i]).Union(_second.GetPreferredLocations(_second.Partitions[j]), StringComparer.Ordinal)];
+    }
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _first = null!;
+        _second = null!;
     }
 
     protected override Partition[] GetPartitions()

@@ -18,7 +18,7 @@ namespace Dataflow.Rdds;
 /// </remarks>
 internal sealed class CoGroupedRdd<TKey> : Rdd<(TKey Key, IReadOnlyCollection<object?>[] Groups)>
 {
-    private readonly CoGroupInput<TKey>[] _inputs;
+    private CoGroupInput<TKey>[] _inputs;
     private readonly Partitioner _partitioner;
 
     public CoGroupedRdd(DataflowContext context, CoGroupInput<TKey>[] inputs, Partitioner partitioner, CallSite callSite)
@@ -28,7 +28,13 @@ internal sealed class CoGroupedRdd<TKey> : Rdd<(TKey Key, IReadOnlyCollection<ob
         _partitioner = partitioner;
     }
 
-    public override Partitioner Partitioner => _partitioner;
+    private protected override Partitioner? PartitionerCore => _partitioner;
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _inputs = null!;
+    }
 
     protected override Partition[] GetPartitions() => ShufflePartitions.Create(_partitioner.NumPartitions);
 

@@ -11,7 +11,7 @@ namespace Dataflow.Rdds;
 /// <remarks>Spark: CoalescedRDD</remarks>
 internal sealed class CoalescedRdd<T> : Rdd<T>
 {
-    private readonly Rdd<T> _parent;
+    private Rdd<T> _parent;
     private readonly Lazy<CoalescedPartition[]> _groups;
 
     public CoalescedRdd(Rdd<T> parent, int maxPartitions, CallSite callSite)
@@ -26,8 +26,14 @@ internal sealed class CoalescedRdd<T> : Rdd<T>
         _groups = groups;
     }
 
-    public override IReadOnlyList<string> GetPreferredLocations(Partition partition) =>
+    private protected override IReadOnlyList<string> PreferredLocationsCore(Partition partition) =>
         ((CoalescedPartition)partition).Location is { } location ? [location] : [];
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _parent = null!;
+    }
 
     protected override Partition[] GetPartitions() => [.. _groups.Value];
 

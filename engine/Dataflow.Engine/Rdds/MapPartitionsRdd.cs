@@ -10,7 +10,7 @@ namespace Dataflow.Rdds;
 /// </summary>
 internal sealed class MapPartitionsRdd<T, TResult> : Rdd<TResult>
 {
-    private readonly Rdd<T> _parent;
+    private Rdd<T> _parent;
     private readonly Func<TaskContext, int, IEnumerable<T>, IEnumerable<TResult>> _func;
     private readonly bool _preservesPartitioning;
     private readonly bool _isBarrier;
@@ -31,7 +31,13 @@ internal sealed class MapPartitionsRdd<T, TResult> : Rdd<TResult>
 
     internal override bool IsBarrier => _isBarrier;
 
-    public override Partitioner? Partitioner => _preservesPartitioning ? _parent.Partitioner : null;
+    private protected override Partitioner? PartitionerCore => _preservesPartitioning ? _parent.Partitioner : null;
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _parent = null!;
+    }
 
     protected override Partition[] GetPartitions() => [.. _parent.Partitions];
 

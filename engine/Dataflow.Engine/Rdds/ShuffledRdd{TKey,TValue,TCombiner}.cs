@@ -12,7 +12,7 @@ namespace Dataflow.Rdds;
 /// </summary>
 internal sealed class ShuffledRdd<TKey, TValue, TCombiner> : Rdd<(TKey Key, TCombiner Value)>
 {
-    private readonly ShuffleDependency<TKey, TValue, TCombiner> _dependency;
+    private ShuffleDependency<TKey, TValue, TCombiner> _dependency;
 
     public ShuffledRdd(ShuffleDependency<TKey, TValue, TCombiner> dependency, CallSite callSite)
         : base(dependency.Rdd.Context, [dependency], callSite)
@@ -25,7 +25,13 @@ internal sealed class ShuffledRdd<TKey, TValue, TCombiner> : Rdd<(TKey Key, TCom
         _dependency = dependency;
     }
 
-    public override Partitioner Partitioner => _dependency.Partitioner;
+    private protected override Partitioner? PartitionerCore => _dependency.Partitioner;
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _dependency = null!;
+    }
 
     protected override Partition[] GetPartitions() => ShufflePartitions.Create(_dependency.Partitioner.NumPartitions);
 

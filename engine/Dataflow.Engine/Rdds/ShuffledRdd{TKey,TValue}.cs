@@ -12,12 +12,18 @@ namespace Dataflow.Rdds;
 /// </summary>
 internal sealed class ShuffledRdd<TKey, TValue> : Rdd<(TKey Key, TValue Value)>
 {
-    private readonly ShuffleDependency<TKey, TValue, TValue> _dependency;
+    private ShuffleDependency<TKey, TValue, TValue> _dependency;
 
     public ShuffledRdd(ShuffleDependency<TKey, TValue, TValue> dependency, CallSite callSite)
         : base(dependency.Rdd.Context, [dependency], callSite) => _dependency = dependency;
 
-    public override Partitioner Partitioner => _dependency.Partitioner;
+    private protected override Partitioner? PartitionerCore => _dependency.Partitioner;
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _dependency = null!;
+    }
 
     protected override Partition[] GetPartitions() => ShufflePartitions.Create(_dependency.Partitioner.NumPartitions);
 

@@ -6,15 +6,21 @@ namespace Dataflow.Rdds;
 /// <summary>The partitions of several RDDs, one after another (no shuffle, duplicates kept).</summary>
 internal sealed class UnionRdd<T> : Rdd<T>
 {
-    private readonly Rdd<T>[] _parents;
+    private Rdd<T>[] _parents;
 
     public UnionRdd(DataflowContext context, Rdd<T>[] parents, CallSite callSite)
         : base(context, Ranges(parents), callSite) => _parents = parents;
 
-    public override IReadOnlyList<string> GetPreferredLocations(Partition partition)
+    private protected override IReadOnlyList<string> PreferredLocationsCore(Partition partition)
     {
         var union = (UnionPartition)partition;
         return _parents[union.ParentIndex].GetPreferredLocations(union.ParentPartition);
+    }
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _parents = null!;
     }
 
     protected override Partition[] GetPartitions()

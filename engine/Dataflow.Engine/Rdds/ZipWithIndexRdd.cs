@@ -12,7 +12,7 @@ namespace Dataflow.Rdds;
 /// <remarks>Spark: ZippedWithIndexRDD</remarks>
 internal sealed class ZipWithIndexRdd<T> : Rdd<(T Value, long Index)>, IRequiresPreparation
 {
-    private readonly Rdd<T> _parent;
+    private Rdd<T> _parent;
     private readonly Lock _lock = new();
     private long[]? _startIndices;
 
@@ -21,7 +21,7 @@ internal sealed class ZipWithIndexRdd<T> : Rdd<(T Value, long Index)>, IRequires
 
     bool IRequiresPreparation.IsPrepared => Volatile.Read(ref _startIndices) is not null;
 
-    public override IReadOnlyList<string> GetPreferredLocations(Partition partition) => _parent.GetPreferredLocations(partition);
+    private protected override IReadOnlyList<string> PreferredLocationsCore(Partition partition) => _parent.GetPreferredLocations(partition);
 
     async Task IRequiresPreparation.PrepareAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +49,12 @@ internal sealed class ZipWithIndexRdd<T> : Rdd<(T Value, long Index)>, IRequires
         {
             _startIndices ??= starts;
         }
+    }
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _parent = null!;
     }
 
     protected override Partition[] GetPartitions() => [.. _parent.Partitions];

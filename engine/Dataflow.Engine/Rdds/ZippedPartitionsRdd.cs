@@ -11,8 +11,8 @@ namespace Dataflow.Rdds;
 /// <remarks>Spark: ZippedPartitionsRDD2</remarks>
 internal sealed class ZippedPartitionsRdd<TFirst, TSecond, TResult> : Rdd<TResult>
 {
-    private readonly Rdd<TFirst> _first;
-    private readonly Rdd<TSecond> _second;
+    private Rdd<TFirst> _first;
+    private Rdd<TSecond> _second;
     private readonly Func<TaskContext, int, IEnumerable<TFirst>, IEnumerable<TSecond>, IEnumerable<TResult>> _func;
     private readonly bool _preservesPartitioning;
 
@@ -38,15 +38,22 @@ internal sealed class ZippedPartitionsRdd<TFirst, TSecond, TResult> : Rdd<TResul
         _preservesPartitioning = preservesPartitioning;
     }
 
-    public override Partitioner? Partitioner => _preservesPartitioning ? _first.Partitioner : null;
+    private protected override Partitioner? PartitionerCore => _preservesPartitioning ? _first.Partitioner : null;
 
     /// <summary>Where both parents' partitions live if there is such a place, else where either does.</summary>
-    public override IReadOnlyList<string> GetPreferredLocations(Partition partition)
+    private protected override IReadOnlyList<string> PreferredLocationsCore(Partition partition)
     {
         var first = _first.GetPreferredLocations(_first.Partitions[partition.Index]);
         var second = _second.GetPreferredLocations(_second.Partitions[partition.Index]);
         var both = first.Intersect(second, StringComparer.Ordinal).ToList();
         return both.Count > 0 ? both : [.. first.Union(second, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Drops the references to the parents once the RDD is checkpointed, so that their lineage can be collected.</summary>
+    private protected override void ClearDependencies()
+    {
+        _first = null!;
+        _second = null!;
     }
 
     protected override Partition[] GetPartitions() => ShufflePartitions.Create(_first.NumPartitions);

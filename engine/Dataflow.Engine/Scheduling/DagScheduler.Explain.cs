@@ -81,6 +81,13 @@ internal sealed partial class DagScheduler
             {
                 partitioner += $" [persisted {rdd.StorageLevel}: {_context.Environment.BlockManager.StoredPartitions(rdd.Id).Count}/{rdd.NumPartitions} partitions stored]";
             }
+            partitioner += rdd.Checkpoint switch
+            {
+                { Kind: Checkpointing.CheckpointKind.Reliable, Directory: var directory } => $" [checkpointed to {directory}]",
+                { Kind: Checkpointing.CheckpointKind.Local } => " [locally checkpointed]",
+                { IsMaterialized: false } => " [checkpoint pending]",
+                _ => "",
+            };
             text.Append(' ', 2 + (Math.Min(depth, 20) * 2))
                 .AppendLine(CultureInfo.InvariantCulture, $"{rdd} [{rdd.NumPartitions} partitions]{partitioner}");
             for (var i = rdd.Dependencies.Count - 1; i >= 0; i--)

@@ -55,6 +55,52 @@ public sealed class LogisticRegressionExampleTests : IDisposable
     }
 
     [Fact]
+    public async Task RddMode_BreastCancer_ReachesTheDriverModeObjectiveWithinOnePercentAndReportsIterations()
+    {
+        var lambda = (1.0 / 569).ToString("R", CultureInfo.InvariantCulture);
+        var train = ProgramRunner.DataFile("breast_cancer.csv");
+        var driverMetrics = Path.Combine(_temp, "driver.json");
+        var driver = await ProgramRunner.RunAsync("LogisticRegression", "--train", train, "--standardize", "--reg", lambda, "--master", "local[2]",
+            "--iterations", "1000", "--tolerance", "1e-12", "--metrics-out", driverMetrics);
+        Assert.True(driver.ExitCode == 0, driver.Stderr);
+
+        var metrics = Path.Combine(_temp, "rdd.json");
+        var checkpoints = Path.Combine(_temp, "checkpoints");
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", train, "--standardize", "--reg", lambda, "--master", "local[2]",
+            "--mode", "rdd", "--iterations", "300", "--workers", "3", "--checkpoint-every", "10", "--checkpoint-dir", checkpoints, "--metrics-out", metrics);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var table = Table(result.Stdout);
+        using var driverJson = JsonDocument.Parse(await File.ReadAllTextAsync(driverMetrics, Ct));
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics, Ct));
+        var root = json.RootElement;
+        var optimum = driverJson.RootElement.GetProperty("objective").GetDouble();
+        var objective = root.GetProperty("objective").GetDouble();
+        Assert.Equal("rdd", root.GetProperty("mode").GetString());
+        Assert.InRange(objective, optimum - 1e-9, optimum * 1.01);
+        Assert.Equal(double.Parse(table["objective"], CultureInfo.InvariantCulture), objective, 1e-5 * objective);
+        Assert.True(root.GetProperty("trainAccuracy").GetDouble() >= 0.97);
+        Assert.Equal(300, root.GetProperty("iterations").GetInt32());
+        var iterations = root.GetProperty("perIteration").EnumerateArray().ToList();
+        Assert.Equal(300, iterations.Count);
+        Assert.Equal(30, iterations.Count(i => i.GetProperty("checkpointed").GetBoolean()));
+        Assert.All(iterations, i => Assert.True(i.GetProperty("shuffleWriteBytes").GetInt64() > 0));
+        Assert.True(root.GetProperty("timings").GetProperty("computeSeconds").GetDouble() > 0);
+        // The checkpoint files went with the context.
+        Assert.Empty(Directory.EnumerateFiles(checkpoints, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task UnknownMode_IsAUsageError()
+    {
+        var result = await ProgramRunner.RunAsync("LogisticRegression", "--train", ProgramRunner.DataFile("breast_cancer.csv"), "--master", "local[1]",
+            "--mode", "bogus");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--mode must be driver, ps or rdd, got 'bogus'", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Iris_WithATestFileAndSgd_ReportsTestAccuracy()
     {
         var metrics = Path.Combine(_temp, "metrics.json");
