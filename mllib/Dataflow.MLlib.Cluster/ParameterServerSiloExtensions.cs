@@ -10,6 +10,8 @@ public static class ParameterServerSiloExtensions
     /// <summary>
     /// Lets PS worker tasks on this silo reach their run's shard grains: sets <see cref="ShardDirectory.RemoteResolver"/>
     /// to grain handles from the silo's grain factory. The shard grain class itself is found by Orleans in this assembly.
+    /// The resolver is one per process, as a worker process hosts one silo: in a process that hosts silos of several
+    /// clusters (tests), only one of them may add it.
     /// </summary>
     public static ISiloBuilder AddParameterServer(this ISiloBuilder builder)
     {

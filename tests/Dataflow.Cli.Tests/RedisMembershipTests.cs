@@ -130,10 +130,13 @@ public sealed class RedisMembershipTests : IAsyncDisposable
             "--conf", "Dataflow:Cluster:Membership=redis", "--conf", $"Dataflow:Cluster:RedisConnection=127.0.0.1:{redisPort}",
             "--conf", "Dataflow:Cluster:AdvertisedAddress=127.0.0.1"], log);
         var watch = Stopwatch.StartNew();
-        while (!(File.Exists(log) && (await File.ReadAllTextAsync(log, Ct)).Contains("dataflow-worker ready", StringComparison.Ordinal)))
+        // The shell creates the log only once it runs; until then it reads as empty (the messages below are built on
+        // every pass, not only when an assertion fails).
+        async Task<string> LogText() => File.Exists(log) ? await File.ReadAllTextAsync(log, Ct) : "";
+        while (!(await LogText()).Contains("dataflow-worker ready", StringComparison.Ordinal))
         {
-            Assert.False(process.HasExited, $"{name} exited: {await File.ReadAllTextAsync(log, Ct)}");
-            Assert.True(watch.Elapsed < s_timeout, $"{name} was not ready: {await File.ReadAllTextAsync(log, Ct)}");
+            Assert.False(process.HasExited, $"{name} exited: {await LogText()}");
+            Assert.True(watch.Elapsed < s_timeout, $"{name} was not ready: {await LogText()}");
             await Task.Delay(200, Ct);
         }
 

@@ -7,7 +7,7 @@ namespace Dataflow.Cluster.Tests.Support;
 /// An in-process Orleans cluster of worker silos, each with its own executor and local directory; one per test run
 /// (<see cref="SharedCluster"/>), as starting one costs about two seconds.
 /// </summary>
-public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null, Action<DataflowOptions>? configureOptions = null)
+public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null, Action<DataflowOptions>? configureOptions = null, bool parameterServer = false)
     : IAsyncLifetime
 {
     public const int Workers = 2;
@@ -34,7 +34,13 @@ public sealed class InProcessCluster(string name = "shared", Action<Orleans.Host
             options.Worker.LocalDirectory = Path.Combine(_root, silo.SiloName);
             configureOptions?.Invoke(options);
             siloBuilder.AddDataflowWorker(options);
-            Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
+            if (parameterServer)
+            {
+                // The shard resolver is one per process (a worker process has one silo); in this test process only the
+                // shared cluster sets it, so a cluster started and stopped by another test cannot take it over.
+                Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
+            }
+
             configure?.Invoke(siloBuilder);
         });
         Cluster = builder.Build();

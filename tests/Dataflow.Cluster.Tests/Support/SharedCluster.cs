@@ -30,7 +30,7 @@ internal static class SharedCluster
 
     private static async Task<InProcessCluster> StartCoreAsync()
     {
-        var cluster = new InProcessCluster();
+        var cluster = new InProcessCluster(parameterServer: true);
         await cluster.InitializeAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return cluster;
