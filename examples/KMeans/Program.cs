@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Examples;
 using Dataflow.Examples.Clustering;
 using Dataflow.Examples.LogisticRegression;
 using Dataflow.MLlib;
@@ -27,6 +28,7 @@ var tolerance = parser.Add("tolerance", 1e-4, "stop when no centre moves farther
 var seed = parser.Add("seed", 1L, "seed of the initialisation", valueName: "S");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -61,6 +63,7 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         points = (await new StandardScaler().FitAsync(points, cancellationToken)).Transform(points);
     }
 
+    estimator.Device = DeviceChoice.Resolve(parser.ProgramName, options);
     Console.Error.WriteLine($"{parser.ProgramName}: clustering {path} ({fileFormat}, {points.NumPartitions} partitions, {ctx.Master}) into {estimator.K} clusters");
     var clock = Stopwatch.StartNew();
     KMeansModel model;

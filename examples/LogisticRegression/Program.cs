@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Examples;
 using Dataflow.Examples.LogisticRegression;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Classification;
@@ -12,9 +13,14 @@ using Dataflow.MLlib.Training;
 using Microsoft.Extensions.Logging;
 
 // LogisticRegression: trains a logistic regression (binary or softmax) in driver mode, or binary on a parameter server
-// (--mode ps, PsMode.cs), on a CSV, LIBSVM or text file; prints the objective and accuracies as a table on stdout, and
+// (--mode ps, PsMode.cs) or with the model kept in an RDD (--mode rdd, RddMode.cs), on a CSV, LIBSVM or text file; prints the objective and accuracies as a table on stdout, and
 // optionally saves the model and a metrics JSON.
 MLOptions.Register();
+if (args.Contains("--benchmark-sweep"))
+{
+    return await SweepCommand.RunAsync(args);
+}
+
 var parser = new ArgumentParser("LogisticRegression", "Trains a logistic regression model on a CSV, LIBSVM or text file.");
 var train = parser.Add<string>("train", "training data file (or directory or glob)", required: true, valueName: "FILE");
 var test = parser.Add<string?>("test", "test data file; its accuracy is reported too", valueName: "FILE");
@@ -33,11 +39,10 @@ var features = parser.Add("features", 1 << 20, "text format: hashed feature coun
 var ps = PsOptions.Add(parser);
 var modelOut = parser.Add<string?>("model-out", "save the model into this directory", valueName: "DIR");
 var metricsOut = parser.Add<string?>("metrics-out", "write the metrics as JSON into this file", valueName: "FILE");
-var mode = parser.Add("mode", "driver", "driver (broadcast + aggregate) or rdd (the model kept in an RDD, a shuffle per iteration)", valueName: "MODE");
 var checkpointEvery = parser.Add("checkpoint-every", 10, "rdd mode: checkpoint the parameter RDD every N iterations (0: never)", valueName: "N");
 var checkpointDir = parser.Add<string?>("checkpoint-dir", "rdd mode: reliable checkpoints in this directory (default: local checkpoints)", valueName: "DIR");
-var workers = parser.Add<int?>("workers", "rdd mode: data partitions, one task each (default: the loader's)", valueName: "N");
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -48,6 +53,12 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
             parsed.Get(labelColumn), parsed.Get(standardize), parsed.Get(reg), parsed.Get(iterations), parsed.Get(step), parsed.Get(batchFraction),
             parsed.Get(seed), workers, parsed.Get(features), parsed.Get(modelOut), parsed.Get(metricsOut)), cancellationToken);
         return;
+    }
+
+    var isRdd = PsOptions.ModeOf(parsed, ps) == "rdd";
+    if (!isRdd && (parsed.IsSpecified(checkpointEvery) || parsed.IsSpecified(checkpointDir)))
+    {
+        throw new UsageException($"--{(parsed.IsSpecified(checkpointEvery) ? "checkpoint-every" : "checkpoint-dir")} applies to --mode rdd only.");
     }
 
     var optimizerName = parsed.Get(optimizer).ToLowerInvariant();
@@ -90,21 +101,16 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         points = scaler.Transform(points);
     }
 
-    switch (parsed.Get(mode).ToLowerInvariant())
+    if (isRdd)
     {
-        case "driver":
-            break;
-        case "rdd":
-            // AdaGrad 0.5 unless --step is given (the parameter-server mode's defaults).
-            var rddStep = parsed.IsSpecified(step) ? parsed.Get(step) : 0.5;
-            await RddMode.RunAsync(ctx, points, new RddMode.Settings(parsed.Get(reg), parsed.Get(iterations), rddStep, parsed.Get(batchFraction),
-                parsed.Get(seed), parsed.Get(checkpointEvery), parsed.Get(checkpointDir), parsed.Get(workers), parsed.Get(metricsOut)), parser.ProgramName,
-                cancellationToken);
-            return;
-        default:
-            throw new UsageException($"--mode must be driver or rdd, got '{parsed.Get(mode)}'.");
+        // AdaGrad 0.5 unless --step is given (the parameter-server mode's defaults).
+        await RddMode.RunAsync(ctx, points, new RddMode.Settings(parsed.Get(reg), parsed.Get(iterations), parsed.Get(step) ?? 0.5, parsed.Get(batchFraction),
+            parsed.Get(seed), parsed.Get(checkpointEvery), parsed.Get(checkpointDir), workers, parsed.Get(metricsOut)), parser.ProgramName,
+            cancellationToken);
+        return;
     }
 
+    estimator.Device = DeviceChoice.Resolve(parser.ProgramName, options);
     Console.Error.WriteLine($"{parser.ProgramName}: training on {trainPath} ({fileFormat}, {points.NumPartitions} partitions, {ctx.Master})");
     var clock = Stopwatch.StartNew();
     var model = await estimator.FitAsync(points, cancellationToken);

@@ -7,7 +7,7 @@ internal sealed record PsOptions(Option<string> Mode, Option<string> Consistency
     Option<int> SnapshotEvery, Option<string?> SnapshotDirectory)
 {
     public static PsOptions Add(ArgumentParser parser) => new(
-        parser.Add("mode", "driver", "driver (the driver holds the model) or ps (parameter server)", valueName: "MODE"),
+        parser.Add("mode", "driver", "driver (the driver holds the model), ps (parameter server) or rdd (the model kept in an RDD, a shuffle per iteration)", valueName: "MODE"),
         parser.Add("consistency", "bsp", "ps mode: bsp, ssp:S (bounded staleness S) or asp", valueName: "MODEL"),
         parser.Add<int?>("workers", "data partitions in every mode: PS workers, driver-mode tasks (default: the loader's partitions)", valueName: "N"),
         parser.Add<int?>("shards", "ps mode: parameter shards (default one per worker)", valueName: "S"),
@@ -15,15 +15,19 @@ internal sealed record PsOptions(Option<string> Mode, Option<string> Consistency
         parser.Add("snapshot-every", 0, "ps mode: snapshot the servers every K clocks (0: never; needs --snapshot-dir)", valueName: "K"),
         parser.Add<string?>("snapshot-dir", "ps mode: directory for snapshots", valueName: "DIR"));
 
+    /// <summary>The --mode given: driver, ps or rdd.</summary>
+    public static string ModeOf(ParseResult parsed, PsOptions ps) => parsed.Get(ps.Mode).ToLowerInvariant() switch
+    {
+        "driver" => "driver",
+        "ps" => "ps",
+        "rdd" => "rdd",
+        _ => throw new UsageException($"--mode must be driver, ps or rdd, got '{parsed.Get(ps.Mode)}'."),
+    };
+
     /// <summary>Whether --mode is ps; the ps-only options are checked here in every mode.</summary>
     public static bool IsPsMode(ParseResult parsed, PsOptions ps)
     {
-        var isPs = parsed.Get(ps.Mode).ToLowerInvariant() switch
-        {
-            "driver" => false,
-            "ps" => true,
-            _ => throw new UsageException($"--mode must be driver or ps, got '{parsed.Get(ps.Mode)}'."),
-        };
+        var isPs = ModeOf(parsed, ps) == "ps";
         try
         {
             _ = Dataflow.MLlib.ParameterServer.Consistency.Parse(parsed.Get(ps.Consistency));

@@ -12,6 +12,8 @@ namespace Dataflow.MLlib.Kernels;
 /// </remarks>
 public static class BlockKernels
 {
+    private static readonly Lazy<(string? DeviceName, string Reason)> CudaProbe = new(IlgpuKernels.ProbeCuda);
+
     /// <summary>The names <see cref="ParseDevice"/> accepts, as the command line spells them.</summary>
     public const string DeviceNames = "auto|gpu|cpu|ilgpu-cpu";
 
@@ -25,8 +27,19 @@ public static class BlockKernels
     /// <param name="device">Where to run.</param>
     /// <param name="logger">Where the choice is logged; null for nowhere.</param>
     /// <exception cref="DeviceNotFoundException"><see cref="KernelDevice.Gpu"/> and no CUDA device was found.</exception>
-    public static IBlockKernels Create(KernelDevice device, ILogger? logger = null)
+    public static IBlockKernels Create(KernelDevice device, ILogger? logger = null) => Create(device, DeviceOptions.Default, logger);
+
+    /// <summary>
+    /// <see cref="Create(KernelDevice, ILogger?)"/> with <paramref name="options"/> for the ILGPU kernels (the device
+    /// memory budget for resident blocks); the managed kernels ignore them.
+    /// </summary>
+    /// <param name="device">Where to run.</param>
+    /// <param name="options">The ILGPU kernels' settings.</param>
+    /// <param name="logger">Where the choice is logged; null for nowhere.</param>
+    /// <exception cref="DeviceNotFoundException"><see cref="KernelDevice.Gpu"/> and no CUDA device was found.</exception>
+    public static IBlockKernels Create(KernelDevice device, DeviceOptions options, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
         IBlockKernels kernels;
         string detail;
@@ -37,18 +50,20 @@ public static class BlockKernels
                 detail = "managed SIMD kernels";
                 break;
             case KernelDevice.IlgpuCpu:
-                var emulated = IlgpuKernels.CreateCpu();
+                var emulated = IlgpuKernels.CreateCpu(options);
                 kernels = emulated;
                 detail = emulated.DeviceName;
                 break;
             case KernelDevice.Gpu:
-                var gpu = IlgpuKernels.TryCreateCuda(out var reason)
-                    ?? throw new DeviceNotFoundException($"--device gpu: no CUDA device was found. {reason} Use --device auto or cpu to run on the CPU.");
+                var gpu = IlgpuKernels.TryCreateCuda(options, out var reason)
+                    ?? throw NoCuda(reason);
                 kernels = gpu;
                 detail = gpu.DeviceName;
                 break;
             case KernelDevice.Auto:
-                var found = IlgpuKernels.TryCreateCuda(out var why);
+                // The probe is cached per process, so an executor without a GPU does not start CUDA again per call.
+                var why = CudaProbe.Value.Reason;
+                var found = CudaProbe.Value.DeviceName is null ? null : IlgpuKernels.TryCreateCuda(options, out why);
                 kernels = found ?? (IBlockKernels)new SimdKernels();
                 detail = found is null ? $"managed SIMD kernels ({why})" : found.DeviceName;
                 break;
@@ -59,6 +74,32 @@ public static class BlockKernels
         logger.LogInformation("ML kernels: {Kernels} on {Device} (device {Requested}).", kernels.Name, detail, Format(device));
         return kernels;
     }
+
+    /// <summary>
+    /// What <paramref name="device"/> resolves to in this process, in one line for the log ("ilgpu-cuda on NVIDIA
+    /// H200", "simd (managed SIMD kernels; ILGPU found no CUDA device ...)"), without compiling any kernel: the CUDA
+    /// probe runs once per process and is cached.
+    /// </summary>
+    /// <param name="device">The requested device.</param>
+    /// <exception cref="DeviceNotFoundException"><see cref="KernelDevice.Gpu"/> and no CUDA device was found.</exception>
+    public static string Describe(KernelDevice device)
+    {
+        var (name, reason) = device is KernelDevice.Gpu or KernelDevice.Auto ? CudaProbe.Value : (null, "");
+        return device switch
+        {
+            KernelDevice.Cpu => "simd (managed SIMD kernels on the CPU)",
+            KernelDevice.IlgpuCpu => "ilgpu-cpu (ILGPU kernels on ILGPU's CPU accelerator, an emulator for small data)",
+            KernelDevice.Gpu => name is null ? throw NoCuda(reason) : $"ilgpu-cuda on {name}",
+            KernelDevice.Auto => name is null ? $"simd (managed SIMD kernels; {reason})" : $"ilgpu-cuda on {name}",
+            _ => throw new ArgumentOutOfRangeException(nameof(device), device, $"Unknown kernel device; use one of {DeviceNames}."),
+        };
+    }
+
+    /// <summary>
+    /// Whether ILGPU finds a CUDA device in this process: the first device's name, or null and what ILGPU reported
+    /// (probed once per process, then cached).
+    /// </summary>
+    public static (string? DeviceName, string Reason) FindCuda() => CudaProbe.Value;
 
     /// <summary>Parses a device name (<c>auto</c>, <c>gpu</c>, <c>cpu</c>, <c>ilgpu-cpu</c>; case-insensitive).</summary>
     /// <exception cref="ArgumentException">Any other name; the message lists the valid ones.</exception>
@@ -84,4 +125,7 @@ public static class BlockKernels
         KernelDevice.IlgpuCpu => "ilgpu-cpu",
         _ => throw new ArgumentOutOfRangeException(nameof(device), device, $"Unknown kernel device; use one of {DeviceNames}."),
     };
+
+    private static DeviceNotFoundException NoCuda(string reason) =>
+        new($"--device gpu: no CUDA device was found. {reason} Use --device auto or cpu to run on the CPU.");
 }

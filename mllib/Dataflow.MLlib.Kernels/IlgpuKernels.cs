@@ -16,8 +16,13 @@ namespace Dataflow.MLlib.Kernels;
 /// <b>Device-resident blocks.</b> The first call on a block uploads its arrays (and, for CSR, a CSC copy) and keeps
 /// them on the device, keyed by the block object (a <see cref="ConditionalWeakTable{TKey, TValue}"/>: the copy lives
 /// while the block does, and at the latest until <see cref="Dispose"/>); every later call moves only the model up and
-/// the partial results down. <see cref="BlockUploads"/>, <see cref="BytesUploaded"/> and
-/// <see cref="BytesDownloaded"/> count the traffic.
+/// the partial results down. Blocks stay resident while they fit <see cref="MemoryBudget"/>; the others stream
+/// through one slot, uploaded each time they come round. <see cref="BlockUploads"/>, <see cref="BytesUploaded"/> and
+/// <see cref="BytesDownloaded"/> count the traffic, and <see cref="DeviceTransfers"/> counts it per calling thread.
+/// </para>
+/// <para>
+/// <b>Scratch.</b> Intermediates (margins, per-row losses, partials, the model's copy) live in device buffers that
+/// are reused from call to call (<see cref="ScratchAllocations"/> stops growing once each shape has been seen).
 /// </para>
 /// <para>
 /// <b>Reductions.</b> All kernels are explicitly grouped (see <see cref="IlgpuKernelBodies"/>): the gradient and
@@ -49,7 +54,8 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
     private readonly Context _context;
     private readonly Accelerator _accelerator;
     private readonly Lock _gate = new();
-    private readonly ConditionalWeakTable<InstanceBlock, DeviceBlock> _resident = new();
+    private readonly ResidentBlocks _resident;
+    private readonly ScratchPool _scratch;
     private readonly int _maxGroups;
     private readonly int _maxChunks;
     private readonly int _groupSize;
@@ -70,11 +76,16 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
     private long _bytesDownloaded;
     private bool _disposed;
 
-    private IlgpuKernels(Context context, Accelerator accelerator, string name)
+    private IlgpuKernels(Context context, Accelerator accelerator, string name, DeviceOptions options)
     {
         _context = context;
         _accelerator = accelerator;
         Name = name;
+        if (options.MemoryBudget is < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MemoryBudget, "The device memory budget must be 0 or more bytes.");
+        MemoryBudget = options.MemoryBudget ?? (long)(accelerator.MemorySize * 0.8);
+        _resident = new ResidentBlocks(accelerator, MemoryBudget);
+        _scratch = new ScratchPool(accelerator);
         // The largest power of two up to K.GroupSize that the accelerator allows (ILGPU's CPU accelerator: 16).
         _groupSize = K.GroupSize;
         while (_groupSize > accelerator.MaxNumThreadsPerGroup)
@@ -100,7 +111,30 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
     /// <summary>The accelerator's own name (the GPU's model, or ILGPU's CPU accelerator).</summary>
     public string DeviceName => _accelerator.Name;
 
-    /// <summary>Blocks uploaded to the device so far (each once while it stays resident).</summary>
+    /// <summary>The bytes resident blocks may take (<see cref="DeviceOptions.MemoryBudget"/>).</summary>
+    public long MemoryBudget { get; }
+
+    /// <summary>Blocks resident on the device now, and their bytes.</summary>
+    public (int Blocks, long Bytes) ResidentBlocks
+    {
+        get
+        {
+            lock (_gate)
+                return (_resident.ResidentCount, _resident.ResidentBytes);
+        }
+    }
+
+    /// <summary>Device scratch allocations so far: constant once every shape has been seen (buffers are reused).</summary>
+    public long ScratchAllocations
+    {
+        get
+        {
+            lock (_gate)
+                return _scratch.Allocations;
+        }
+    }
+
+    /// <summary>Blocks uploaded to the device so far (each once while it stays resident; streamed blocks every time).</summary>
     public long BlockUploads => Interlocked.Read(ref _blockUploads);
 
     /// <summary>Bytes copied to the device: blocks, models and row weights.</summary>
@@ -110,12 +144,16 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
     public long BytesDownloaded => Interlocked.Read(ref _bytesDownloaded);
 
     /// <summary>The kernels on ILGPU's CPU accelerator (an emulator: tests and small data only).</summary>
-    public static IlgpuKernels CreateCpu()
+    public static IlgpuKernels CreateCpu() => CreateCpu(DeviceOptions.Default);
+
+    /// <summary>The kernels on ILGPU's CPU accelerator with <paramref name="options"/>.</summary>
+    public static IlgpuKernels CreateCpu(DeviceOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var context = Context.Create(b => b.CPU(CPUDeviceKind.Default).EnableAlgorithms());
         try
         {
-            return new IlgpuKernels(context, context.GetCPUDevice(0).CreateAccelerator(context), "ilgpu-cpu");
+            return new IlgpuKernels(context, context.GetCPUDevice(0).CreateAccelerator(context), "ilgpu-cpu", options);
         }
         catch
         {
@@ -128,8 +166,32 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
     /// The kernels on the first CUDA device ILGPU finds, or null with <paramref name="reason"/> saying why there is
     /// none (no device, or what the CUDA runtime reported).
     /// </summary>
-    public static IlgpuKernels? TryCreateCuda(out string reason)
+    public static IlgpuKernels? TryCreateCuda(out string reason) => TryCreateCuda(DeviceOptions.Default, out reason);
+
+    /// <summary>
+    /// Whether ILGPU finds a CUDA device, without compiling kernels: the first device's name, or null and what ILGPU
+    /// reported (no device, or the CUDA runtime's error).
+    /// </summary>
+    public static (string? DeviceName, string Reason) ProbeCuda()
     {
+        try
+        {
+            using var context = Context.Create(b => b.Cuda());
+            var devices = context.GetCudaDevices();
+            return devices.Count == 0
+                ? (null, "ILGPU found no CUDA device (no NVIDIA GPU, or no NVIDIA driver).")
+                : (devices[0].Name, "");
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            return (null, $"ILGPU could not use CUDA: {error.GetType().Name}: {error.Message}");
+        }
+    }
+
+    /// <summary><see cref="TryCreateCuda(out string)"/> with <paramref name="options"/>.</summary>
+    public static IlgpuKernels? TryCreateCuda(DeviceOptions options, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         Context? context = null;
         try
         {
@@ -143,7 +205,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             }
 
             reason = "";
-            return new IlgpuKernels(context, devices[0].CreateAccelerator(context), "ilgpu-cuda");
+            return new IlgpuKernels(context, devices[0].CreateAccelerator(context), "ilgpu-cuda", options);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -183,6 +245,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return 0;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             var n = block.Rows;
             var k = centerNorms.Length;
             var d = block.Features;
@@ -211,6 +274,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             using var best = Scratch<int>(block.Rows);
             using var distances = Scratch<double>(block.Rows);
             Nearest(block, centers, centerNorms, best, distances, distances.View, accumulate: false);
@@ -227,6 +291,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             using var m = Scratch<double>((long)block.Rows * intercepts.Length);
             ComputeMargins(block, coefficients, intercepts, m);
             Download(m).CopyTo(margins);
@@ -241,9 +306,8 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             if (_disposed)
                 return;
             _disposed = true;
-            foreach (var (_, device) in _resident)
-                device.Dispose();
-            _resident.Clear();
+            _resident.Dispose();
+            _scratch.Dispose();
             _accelerator.Dispose();
             _context.Dispose();
         }
@@ -264,6 +328,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             return 0;
         lock (_gate)
         {
+            using var call = _resident.BeginCall();
             var n = block.Rows;
             var k = intercepts.Length;
             var d = block.Features;
@@ -300,7 +365,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
         }
     }
 
-    private void ComputeMargins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, MemoryBuffer1D<double, Stride1D.Dense> m)
+    private void ComputeMargins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, ScratchBuffer<double> m)
     {
         var device = Resident(block);
         var k = intercepts.Length;
@@ -313,7 +378,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             _denseMargins(config, device.Values, block.Rows, block.Features, w.View, b.View, k, m.View);
     }
 
-    private void Nearest(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, MemoryBuffer1D<int, Stride1D.Dense> nearest, MemoryBuffer1D<double, Stride1D.Dense> distances, ArrayView<double> multipliers, bool accumulate)
+    private void Nearest(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, ScratchBuffer<int> nearest, ScratchBuffer<double> distances, ArrayView<double> multipliers, bool accumulate)
     {
         var device = Resident(block);
         var k = centerNorms.Length;
@@ -327,11 +392,11 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
             _denseNearest(config, device.Values, device.Norms, block.Rows, block.Features, c.View, cn.View, k, nearest.View, distances.View, multipliers, flag);
     }
 
-    private void Nearest(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, MemoryBuffer1D<int, Stride1D.Dense> nearest, MemoryBuffer1D<double, Stride1D.Dense> distances, MemoryBuffer1D<double, Stride1D.Dense> multipliers, bool accumulate)
+    private void Nearest(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, ScratchBuffer<int> nearest, ScratchBuffer<double> distances, ScratchBuffer<double> multipliers, bool accumulate)
         => Nearest(block, centers, centerNorms, nearest, distances, multipliers.View, accumulate);
 
     // Σ_r s[r, c] · x[r, j] for every class c and feature j (j = d: Σ_r s[r, c]), as K × (d + 1) float64 totals.
-    private double[] Accumulate(InstanceBlock block, MemoryBuffer1D<double, Stride1D.Dense> s, int k)
+    private double[] Accumulate(InstanceBlock block, ScratchBuffer<double> s, int k)
     {
         var device = Resident(block);
         var n = block.Rows;
@@ -360,7 +425,7 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
         return sums;
     }
 
-    private double Sum(MemoryBuffer1D<double, Stride1D.Dense> values, int count)
+    private double Sum(ScratchBuffer<double> values, int count)
     {
         var config = Config(count);
         using var partials = Scratch<double>(config.GridDim.X);
@@ -374,13 +439,18 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
     private DeviceBlock Resident(InstanceBlock block)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_resident.TryGetValue(block, out var device))
-            return device;
-        device = new DeviceBlock(_accelerator, block);
-        _resident.Add(block, device);
-        Interlocked.Increment(ref _blockUploads);
-        Interlocked.Add(ref _bytesUploaded, device.Bytes);
+        var device = _resident.Get(block, out var uploaded);
+        if (uploaded > 0)
+            Count(1, uploaded, 0);
         return device;
+    }
+
+    private void Count(long blocks, long up, long down)
+    {
+        Interlocked.Add(ref _blockUploads, blocks);
+        Interlocked.Add(ref _bytesUploaded, up);
+        Interlocked.Add(ref _bytesDownloaded, down);
+        DeviceTransfers.Add(blocks, up, down);
     }
 
     // How often each row of the block occurs in the (ascending) row list.
@@ -398,29 +468,29 @@ public sealed class IlgpuKernels : IBlockKernels, IDisposable
         return new KernelConfig(groups, _groupSize);
     }
 
-    private MemoryBuffer1D<T, Stride1D.Dense> Scratch<T>(long length)
+    private ScratchBuffer<T> Scratch<T>(long length)
         where T : unmanaged
-        => _accelerator.Allocate1D<T>(Math.Max(1, length));
+        => _scratch.Rent<T>(length);
 
-    private MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(ReadOnlySpan<T> data)
+    private ScratchBuffer<T> Upload<T>(ReadOnlySpan<T> data)
         where T : unmanaged
     {
         var buffer = Scratch<T>(data.Length);
         if (!data.IsEmpty)
         {
-            buffer.View.SubView(0, data.Length).CopyFromCPU(_accelerator.DefaultStream, data);
-            Interlocked.Add(ref _bytesUploaded, (long)data.Length * Unsafe.SizeOf<T>());
+            buffer.View.CopyFromCPU(_accelerator.DefaultStream, data);
+            Count(0, (long)data.Length * Unsafe.SizeOf<T>(), 0);
         }
 
         return buffer;
     }
 
-    private T[] Download<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer)
+    private T[] Download<T>(ScratchBuffer<T> buffer)
         where T : unmanaged
     {
         var data = new T[buffer.Length];
         buffer.View.CopyToCPU(data);
-        Interlocked.Add(ref _bytesDownloaded, data.Length * (long)Unsafe.SizeOf<T>());
+        Count(0, 0, data.Length * (long)Unsafe.SizeOf<T>());
         return data;
     }
 }

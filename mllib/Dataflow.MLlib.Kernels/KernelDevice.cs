@@ -1,6 +1,6 @@
 namespace Dataflow.MLlib.Kernels;
 
-/// <summary>Where the block kernels run (<c>Dataflow:ML:Device</c>, <c>--device</c>): see <see cref="BlockKernels.Create"/>.</summary>
+/// <summary>Where the block kernels run (<c>Dataflow:ML:Device</c>, <c>--device</c>): see <see cref="BlockKernels.Create(KernelDevice, Microsoft.Extensions.Logging.ILogger?)"/>.</summary>
 public enum KernelDevice
 {
     /// <summary>"auto": a CUDA GPU when ILGPU finds one, else the managed SIMD kernels.</summary>

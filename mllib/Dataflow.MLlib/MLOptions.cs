@@ -31,10 +31,22 @@ public sealed class MLOptions
     /// Where the per-block kernels run: <c>auto</c> (the default: a CUDA GPU when ILGPU finds one, else the managed
     /// SIMD kernels), <c>gpu</c> (a CUDA GPU or a usage error), <c>cpu</c> (the managed SIMD kernels) or
     /// <c>ilgpu-cpu</c> (ILGPU's CPU accelerator, an emulator for tests on small data). See
-    /// <see cref="Kernels.BlockKernels.Create"/>.
+    /// <see cref="Kernels.BlockKernels.Create(Kernels.KernelDevice, Microsoft.Extensions.Logging.ILogger?)"/>.
     /// </summary>
     [OptionDescription("Where the ML kernels run: auto|gpu|cpu|ilgpu-cpu (auto: a CUDA GPU when one is found, else the CPU).")]
     public string Device { get; set; } = "auto";
+
+    /// <summary>
+    /// How much device memory the training blocks may keep resident on each executor's accelerator (the ILGPU kernels:
+    /// a GPU, or ILGPU's CPU accelerator): blocks are kept in the order they are first used while they fit, the others
+    /// are uploaded again every pass (streamed). 0, the default, means 80% of the accelerator's memory. The managed
+    /// kernels ignore it. See <see cref="Kernels.DeviceOptions.MemoryBudget"/>.
+    /// </summary>
+    [OptionDescription("Device memory the resident training blocks may use per accelerator; the rest stream each pass (0: 80% of the device's memory).")]
+    public ByteSize DeviceMemory { get; set; } = new(0);
+
+    /// <summary><see cref="DeviceMemory"/> as the kernels' settings.</summary>
+    public Kernels.DeviceOptions DeviceOptions => new() { MemoryBudget = DeviceMemory.Bytes == 0 ? null : DeviceMemory.Bytes };
 
     /// <summary><see cref="Device"/> parsed.</summary>
     public Kernels.KernelDevice KernelDevice => Kernels.BlockKernels.ParseDevice(Device);

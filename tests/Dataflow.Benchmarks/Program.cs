@@ -16,6 +16,8 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib [--no-cluster]  (training passes through the engine: gradient GB/s, fixed cost per iteration, then mllib-kmeans)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- checkpoint-loop       (1,000-iteration loop, checkpoints every 10: job-submission time at 100 vs 1,000)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kmeans          (k-means 1M × 100, k = 10, local[2]: seconds per Lloyd iteration)
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- bottleneck [--no-cluster] [--sizes 100,1000] [--volume 4m] [--iterations 5]
+//     (per-iteration compute/broadcast/aggregate/scheduling/driver vs d, local[2] and 2 real workers: results/bottleneck/)
 // Results are appended to tests/Dataflow.Benchmarks/results/ and printed.
 var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var size = Arg("--size") is { } s ? Dataflow.Configuration.ByteSize.Parse(s).Bytes : 1L << 30;
@@ -70,6 +72,14 @@ if (which is "checkpoint-loop")
     await CheckpointLoopBenchmarks.RunAsync(results);
 }
 
+if (which is "bottleneck")
+{
+    var sizes = Arg("--sizes") is { } list ? list.Split(',').Select(x => (int)double.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [.. Dataflow.Examples.Bottleneck.SweepSettings.DefaultSizes];
+    var volume = Arg("--volume") is { } v ? Dataflow.Configuration.ByteSize.Parse(v).Bytes : 4L << 20;
+    var iterations = Arg("--iterations") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 5;
+    await BottleneckBenchmarks.RunAsync(results, work, cluster: !args.Contains("--no-cluster"), sizes, volume, iterations);
+}
+
 if (which is "shuffle")
 {
     var sortBytes = Arg("--sort-size") is { } sortSize ? Dataflow.Configuration.ByteSize.Parse(sortSize).Bytes : 2L << 30;
@@ -80,7 +90,7 @@ if (which is "shuffle")
 
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" or "checkpoint-loop" ? $"{which}.md" : $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" or "checkpoint-loop" or "bottleneck" ? $"{which}.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;

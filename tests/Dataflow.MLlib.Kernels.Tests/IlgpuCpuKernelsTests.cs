@@ -51,6 +51,55 @@ public sealed class IlgpuCpuKernelsTests : BlockKernelsContractTests
         Assert.Equal(2, kernels.BlockUploads);
     }
 
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void BudgetOfZero_StreamsTheBlockEveryCallWithTheSameResults(bool sparse)
+    {
+        var rng = new Random(22_000 + (sparse ? 1 : 0));
+        const int d = 17, rows = 33;
+        var block = RandomBlocks.Make(rng, rows, d, sparse, RandomBlocks.Binary);
+        var w = RandomBlocks.Weights(rng, d, d);
+        using var resident = IlgpuKernels.CreateCpu();
+        using var streaming = IlgpuKernels.CreateCpu(new DeviceOptions { MemoryBudget = 0 });
+
+        var expected = new double[d + 1];
+        var expectedLoss = resident.BinaryLogistic(block, w, -0.3, expected);
+        for (var call = 1; call <= 3; call++)
+        {
+            var gradient = new double[d + 1];
+            var loss = streaming.BinaryLogistic(block, w, -0.3, gradient);
+            Assert.Equal(expectedLoss, loss);
+            Assert.Equal(expected, gradient);
+            Assert.Equal(call, streaming.BlockUploads);
+        }
+
+        Assert.Equal((0, 0L), streaming.ResidentBlocks);
+        Assert.Equal(1, resident.ResidentBlocks.Blocks);
+        Assert.True(resident.ResidentBlocks.Bytes >= block.FeatureBytes);
+    }
+
+    [Fact]
+    public void RepeatedCalls_ReuseTheScratchBuffers()
+    {
+        var rng = new Random(23_000);
+        const int d = 9;
+        var blocks = Enumerable.Range(0, 3).Select(i => RandomBlocks.Make(rng, 20 + i, d, sparse: i == 1, RandomBlocks.Binary)).ToArray();
+        var w = RandomBlocks.Weights(rng, d, d);
+        using var kernels = IlgpuKernels.CreateCpu();
+        foreach (var block in blocks)
+            kernels.BinaryLogistic(block, w, 0, new double[d + 1]);
+        var allocations = kernels.ScratchAllocations;
+
+        for (var pass = 0; pass < 3; pass++)
+        {
+            foreach (var block in blocks)
+                kernels.BinaryLogistic(block, w, 0, new double[d + 1]);
+        }
+
+        Assert.True(allocations > 0);
+        Assert.Equal(allocations, kernels.ScratchAllocations);
+    }
+
     [Fact]
     public void AfterDispose_CallsThrowObjectDisposed()
     {

@@ -65,12 +65,21 @@ public sealed class MLOptionsTests
     }
 
     [Fact]
+    public void Load_DeviceMemory_BecomesTheKernelsBudget()
+    {
+        var options = DataflowConfiguration.Load([new("Dataflow:ML:DeviceMemory", "64m")], environment: new Hashtable()).Section<MLOptions>();
+
+        Assert.Equal(64L << 20, options.DeviceOptions.MemoryBudget);
+        Assert.Null(DataflowConfiguration.Load([], environment: new Hashtable()).Section<MLOptions>().DeviceOptions.MemoryBudget);
+    }
+
+    [Fact]
     public void Load_UnknownMLKey_ListsTheSectionKeys()
     {
         var error = Assert.Throws<DataflowConfigurationException>(() =>
             DataflowConfiguration.Load([new("Dataflow:ML:Foo", "1")], environment: new Hashtable()));
 
-        Assert.Equal("unknown configuration key 'Dataflow:ML:Foo' from --conf; the section's keys are Dataflow:ML:MaxBlockSize, Dataflow:ML:Device", error.Message);
+        Assert.Equal("unknown configuration key 'Dataflow:ML:Foo' from --conf; the section's keys are Dataflow:ML:MaxBlockSize, Dataflow:ML:Device, Dataflow:ML:DeviceMemory", error.Message);
     }
 
     [Fact]

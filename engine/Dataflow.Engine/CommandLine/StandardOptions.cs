@@ -11,8 +11,12 @@ namespace Dataflow.CommandLine;
 /// </summary>
 public sealed class StandardOptions
 {
+    private readonly ArgumentParser _parser;
+    private readonly List<(Option<string?> Option, string Key)> _keyOptions = [];
+
     internal StandardOptions(ArgumentParser parser)
     {
+        _parser = parser;
         Master = parser.Add<string?>("master",
             "cluster: local, local[N], local[*] or orleans://host:port[,host:port...] (default: DATAFLOW_MASTER, else local[*])",
             valueName: "URL");
@@ -45,12 +49,33 @@ public sealed class StandardOptions
     public Option<IReadOnlyList<string>> Conf { get; }
 
     /// <summary>
+    /// Declares <c>--name VALUE</c> as a shorthand for <c>--conf KEY=VALUE</c>: when given, its value becomes
+    /// <paramref name="key"/> (winning over <c>--conf</c>, like <c>--master</c>) and is validated with the key's
+    /// section, so a bad value is a usage error naming the key.
+    /// </summary>
+    /// <example><code>
+    /// var device = standard.AddKeyOption("device", "Dataflow:ML:Device", "where the ML kernels run", "auto|gpu|cpu");
+    /// </code></example>
+    /// <param name="name">The option's name, without the dashes.</param>
+    /// <param name="key">The configuration key it sets (<c>Dataflow:Section:Key</c>).</param>
+    /// <param name="description">Help text; the key is appended.</param>
+    /// <param name="valueName">Placeholder in help.</param>
+    /// <returns>The option's handle (null when absent).</returns>
+    public Option<string?> AddKeyOption(string name, string key, string description, string? valueName = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        var option = _parser.Add<string?>(name, $"{description} (sets {key})", valueName: valueName);
+        _keyOptions.Add((option, key));
+        return option;
+    }
+
+    /// <summary>
     /// The <c>--conf</c> pairs for <see cref="DataflowConfiguration.Load"/>: each <c>--conf</c> (a comma starts a new
     /// pair only when the next piece has its own '=', so <c>--conf a=1,b=2</c> is two pairs and
     /// <c>--conf Dataflow:Master=orleans://h1:1,h2:2</c> one), then <c>--master</c> as <c>Dataflow:Master</c>,
     /// <c>--executor-memory</c> as <c>Dataflow:Executor:Memory</c>, <c>--event-log</c> as
-    /// <c>Dataflow:EventLog:Directory</c> and <c>--log-level</c> as <c>Dataflow:Log:Level</c>, which therefore win over
-    /// <c>--conf</c>.
+    /// <c>Dataflow:EventLog:Directory</c>, <c>--log-level</c> as <c>Dataflow:Log:Level</c> and each
+    /// <see cref="AddKeyOption"/> as its key, which therefore win over <c>--conf</c>.
     /// </summary>
     /// <param name="result">A result of the parser these options were added to.</param>
     /// <returns>Pairs in precedence order, later ones winning.</returns>
@@ -71,6 +96,14 @@ public sealed class StandardOptions
                 {
                     throw new UsageException(e.Message, e);
                 }
+            }
+        }
+
+        foreach (var (option, key) in _keyOptions)
+        {
+            if (result.Get(option) is { } value)
+            {
+                pairs.Add(new(key, value));
             }
         }
 

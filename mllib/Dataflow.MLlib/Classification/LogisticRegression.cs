@@ -38,6 +38,7 @@ public sealed class LogisticRegression : LinearEstimator
     {
         ArgumentNullException.ThrowIfNull(points);
         Validate();
+        var kernels = ExecutorKernels.For(Kernels, Device, points.Context, Logger);
         var classes = await ClassIndex.FitAsync(points, cancellationToken: cancellationToken, callerFile: callerFile, callerLine: callerLine)
             .ConfigureAwait(false);
         if (classes.Count < 2)
@@ -52,7 +53,7 @@ public sealed class LogisticRegression : LinearEstimator
             var k = classes.Count;
             var d = data.Features;
             var binary = k == 2;
-            var contribution = binary ? Contributions.BinaryLogistic(Kernels, d) : Contributions.Multinomial(Kernels, k, d);
+            var contribution = binary ? Contributions.BinaryLogistic(kernels, d) : Contributions.Multinomial(kernels, k, d);
             var weights = binary ? d : k * d;
             var initial = new double[binary ? d + 1 : (k * d) + k];
             var (point, summary) = await MinimizeAsync(data, contribution, RegularizedKeys.Below(weights), initial, cancellationToken)

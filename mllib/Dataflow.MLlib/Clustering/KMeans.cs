@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Dataflow.MLlib.Data;
 using Dataflow.MLlib.Kernels;
 using Dataflow.MLlib.Linalg;
+using Dataflow.MLlib.Training;
 using Dataflow.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -72,8 +73,19 @@ public sealed class KMeans
     /// <summary>The depth of the tree aggregations, ≥ 1. Default 2.</summary>
     public int AggregationDepth { get; set; } = 2;
 
-    /// <summary>The per-block kernels run in the tasks. Default the managed SIMD kernels.</summary>
-    public IBlockKernels Kernels { get; set; } = new SimdKernels();
+    /// <summary>
+    /// Where the per-block kernels run: <c>auto</c>, <c>gpu</c>, <c>cpu</c> or <c>ilgpu-cpu</c> (see
+    /// <see cref="BlockKernels.Create(KernelDevice, Microsoft.Extensions.Logging.ILogger?)"/>). Default null: the context's
+    /// <c>Dataflow:ML:Device</c> (<c>--device</c>; itself <c>auto</c> by default). Fitting with <c>gpu</c> where ILGPU
+    /// finds no CUDA device throws <see cref="DeviceNotFoundException"/> before any job runs.
+    /// </summary>
+    public KernelDevice? Device { get; set; }
+
+    /// <summary>
+    /// The per-block kernels run in the tasks, overriding <see cref="Device"/> when set. Default null: an
+    /// <see cref="ExecutorKernels"/> for <see cref="Device"/>, created once per executor.
+    /// </summary>
+    public IBlockKernels? Kernels { get; set; }
 
     /// <summary>Where progress (one line per iteration) goes. Default none.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -119,7 +131,8 @@ public sealed class KMeans
         if (!Enum.IsDefined(Initialization))
             throw new ArgumentOutOfRangeException(nameof(Initialization), Initialization, "Unknown initialisation mode.");
         ArgumentNullException.ThrowIfNull(Logger, nameof(Logger));
-        ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));
+        if (Device is { } device && !Enum.IsDefined(device))
+            throw new ArgumentOutOfRangeException(nameof(Device), device, $"Unknown kernel device; use one of {BlockKernels.DeviceNames}.");
         if (InitialCenters is { } initial && initial.Count != K)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -130,6 +143,7 @@ public sealed class KMeans
     private async Task<KMeansModel> FitBlocksAsync(Rdd<InstanceBlock> blocks, CancellationToken cancellationToken, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
     {
         var started = Stopwatch.GetTimestamp();
+        var kernels = ExecutorKernels.For(Kernels, Device, blocks.Context, Logger);
         blocks.Persist(StorageLevel.MemoryAndDisk);
         try
         {
@@ -149,9 +163,9 @@ public sealed class KMeans
             var initial = InitialCenters is { } given ? [Given(given, d)]
                 : Initialization == KMeansInitialization.Random ? [.. data.Picks.Select(p => CenterSets.Flatten([.. p.Select(x => x.Values)], d))]
                 : await KMeansParallel.InitializeAsync(blocks, [.. data.Picks.Select(p => p[0].Values)], K, d, InitializationSteps, Seed,
-                    AggregationDepth, Kernels, cancellationToken, callerFile, callerLine);
+                    AggregationDepth, kernels, cancellationToken, callerFile, callerLine);
             var initialized = Stopwatch.GetElapsedTime(started);
-            var lloyd = await new LloydIterations(blocks, K, d, MaxIterations, Tolerance, AggregationDepth, Kernels, Logger)
+            var lloyd = await new LloydIterations(blocks, K, d, MaxIterations, Tolerance, AggregationDepth, kernels, Logger)
                 .RunAsync(initial, cancellationToken);
             return Finish(lloyd, initial, d, initialized, Stopwatch.GetElapsedTime(started));
         }

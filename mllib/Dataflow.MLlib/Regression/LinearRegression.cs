@@ -41,6 +41,7 @@ public sealed class LinearRegression : LinearEstimator
     {
         ArgumentNullException.ThrowIfNull(points);
         Validate();
+        var kernels = ExecutorKernels.For(Kernels, Device, points.Context, Logger);
         var data = await TrainingData.PackAsync(points, null, StorageLevel, callerFile, callerLine, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -58,7 +59,7 @@ public sealed class LinearRegression : LinearEstimator
                 return solved;
             }
 
-            var (point, summary) = await MinimizeAsync(data, Contributions.LeastSquares(Kernels, d), RegularizedKeys.Below(d), new double[d + 1],
+            var (point, summary) = await MinimizeAsync(data, Contributions.LeastSquares(kernels, d), RegularizedKeys.Below(d), new double[d + 1],
                 cancellationToken).ConfigureAwait(false);
             return new LinearRegressionModel(point[..d], point[d], summary);
         }

@@ -14,7 +14,8 @@ namespace Dataflow.MLlib.Training;
 /// </summary>
 /// <remarks>
 /// <para>Each partition's task returns its sums with its row count, the time it spent in the contributions (kernel
-/// time), the time it took to read the broadcast, and its job and stage ids, which let the
+/// time), the time it took to read the broadcast, the host↔device traffic of its kernel calls
+/// (<see cref="DeviceTransfers"/>), and its job and stage ids, which let the
 /// <see cref="IterationRecorder"/> match the pass to the scheduler's events. Partial results merge by adding sums and
 /// rows and taking the largest times.</para>
 /// <para>Mini-batches are sampled in the tasks: with a <see cref="MiniBatch"/>, each row is kept with probability
@@ -26,7 +27,7 @@ internal static class BlockPass
 {
     // A partition's result, or the merge of several: a value tuple, so it crosses the tree aggregation's shuffles as
     // plain MessagePack data. JobId and StageId are −1 in the seed (and when no task ran).
-    private static readonly (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId) Empty = ([], 0, 0, 0, -1, -1);
+    private static readonly (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId, long[] Transfers) Empty = ([], 0, 0, 0, -1, -1, []);
 
     /// <summary>Runs one pass over <paramref name="blocks"/> with <paramref name="model"/> and returns the summed results.</summary>
     /// <param name="blocks">The cached training blocks.</param>
@@ -47,7 +48,7 @@ internal static class BlockPass
         var started = IterationRecorder.Now;
         var broadcast = blocks.Context.Broadcast(model.ToArray());
         var broadcasted = IterationRecorder.Now;
-        (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId) result;
+        (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId, long[] Transfers) result;
         DateTimeOffset aggregated;
         try
         {
@@ -61,6 +62,7 @@ internal static class BlockPass
                 var random = sampled ? new Random(new MiniBatch(0, seed, fraction).PartitionSeed(index)) : null;
                 long rows = 0;
                 var kernel = 0L;
+                var transfersBefore = DeviceTransfers.OnThisThread;
                 foreach (var block in items)
                 {
                     var selected = random is null ? null : Sample(random, block.Rows, fraction);
@@ -71,7 +73,9 @@ internal static class BlockPass
                 }
 
                 var task = TaskContext.Current;
-                return new[] { (sums, rows, (double)kernel / Stopwatch.Frequency, fetch, task?.JobId ?? -1, task?.StageId ?? -1) };
+                var moved = DeviceTransfers.OnThisThread - transfersBefore;
+                long[] transfers = [moved.BlockUploads, moved.BytesUploaded, moved.BytesDownloaded];
+                return new[] { (sums, rows, (double)kernel / Stopwatch.Frequency, fetch, task?.JobId ?? -1, task?.StageId ?? -1, transfers) };
             });
             result = await partials.TreeAggregateAsync(Empty, Merge, Merge, depth, cancellationToken).ConfigureAwait(false);
             aggregated = IterationRecorder.Now;
@@ -83,7 +87,8 @@ internal static class BlockPass
 
         var ended = IterationRecorder.Now;
         recorder?.AddPass(new PassTiming(started, broadcasted, aggregated, ended, result.JobId, result.StageId, result.KernelSeconds,
-            result.FetchSeconds, MessagePackSizes.Float64Array(model.Length), (long)blocks.NumPartitions * MessagePackSizes.Partial(sumsLength)));
+            result.FetchSeconds, MessagePackSizes.Float64Array(model.Length), (long)blocks.NumPartitions * MessagePackSizes.Partial(sumsLength),
+            result.Transfers.Length == 3 ? new TransferCounts(result.Transfers[0], result.Transfers[1], result.Transfers[2]) : default));
         return new PassResult(result.Sums.Length == sumsLength ? result.Sums : new double[sumsLength], result.Rows);
     }
 
@@ -103,9 +108,9 @@ internal static class BlockPass
     }
 
     // Adds b into a (a's array is the aggregation's own: a fresh partial or an earlier merge, never shared).
-    private static (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId) Merge(
-        (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId) a,
-        (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId) b)
+    private static (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId, long[] Transfers) Merge(
+        (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId, long[] Transfers) a,
+        (double[] Sums, long Rows, double KernelSeconds, double FetchSeconds, int JobId, int StageId, long[] Transfers) b)
     {
         var sums = a.Sums;
         if (sums.Length == 0)
@@ -117,7 +122,17 @@ internal static class BlockPass
             TensorPrimitives.Add(sums, b.Sums, sums);
         }
 
+        // Transfers add up over the partitions (a fresh 3-array per partial, or the seed's empty one).
+        var transfers = a.Transfers.Length == 0 ? b.Transfers : a.Transfers;
+        if (a.Transfers.Length != 0 && b.Transfers.Length != 0)
+        {
+            for (var i = 0; i < transfers.Length; i++)
+            {
+                transfers[i] += b.Transfers[i];
+            }
+        }
+
         return (sums, a.Rows + b.Rows, Math.Max(a.KernelSeconds, b.KernelSeconds), Math.Max(a.FetchSeconds, b.FetchSeconds),
-            Math.Max(a.JobId, b.JobId), Math.Max(a.StageId, b.StageId));
+            Math.Max(a.JobId, b.JobId), Math.Max(a.StageId, b.StageId), transfers);
     }
 }

@@ -4,10 +4,11 @@ using Dataflow.MLlib.Kernels;
 namespace Dataflow.MLlib.Training;
 
 /// <summary>
-/// Kernels chosen by <see cref="KernelDevice"/> and created once per executor: set an estimator's <c>Kernels</c> to
-/// one of these to train on a GPU (or ILGPU's CPU accelerator). Only the device name travels with the tasks; the
-/// kernels themselves (accelerator, compiled kernels, device-resident blocks) live in the executor's
-/// <see cref="TaskContext.ExecutorLocals"/>, shared by its tasks and disposed with the application.
+/// Kernels chosen by <see cref="KernelDevice"/> and created once per executor: what the estimators use unless their
+/// <c>Kernels</c> is set (then with their <c>Device</c>, or <c>Dataflow:ML:Device</c>). Only the device name and the
+/// memory budget travel with the tasks; the kernels themselves (accelerator, compiled kernels, scratch buffers,
+/// device-resident blocks) live in the executor's <see cref="TaskContext.ExecutorLocals"/>, shared by its tasks and
+/// disposed with the application.
 /// </summary>
 /// <remarks>
 /// Outside a task (on the driver) the kernels come from a per-instance copy created on first use, which is not
@@ -17,11 +18,25 @@ public sealed class ExecutorKernels : IBlockKernels
 {
     private IBlockKernels? _outsideTasks;
 
-    /// <summary>Kernels for <paramref name="device"/>.</summary>
-    public ExecutorKernels(KernelDevice device) => Device = device;
+    /// <summary>Kernels for <paramref name="device"/>, with the default device memory budget.</summary>
+    public ExecutorKernels(KernelDevice device)
+        : this(device, 0)
+    {
+    }
+
+    /// <summary>Kernels for <paramref name="device"/> keeping at most <paramref name="deviceMemory"/> bytes of blocks resident (0: 80% of the device).</summary>
+    public ExecutorKernels(KernelDevice device, long deviceMemory)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(deviceMemory);
+        Device = device;
+        DeviceMemory = deviceMemory;
+    }
 
     /// <summary>Where the kernels run.</summary>
     public KernelDevice Device { get; }
+
+    /// <summary>The device memory budget of resident blocks in bytes (<c>Dataflow:ML:DeviceMemory</c>; 0: 80% of the device's memory).</summary>
+    public long DeviceMemory { get; }
 
     /// <inheritdoc/>
     public string Name => Resolve().Name;
@@ -50,11 +65,32 @@ public sealed class ExecutorKernels : IBlockKernels
     public void Margins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> margins)
         => Resolve().Margins(block, coefficients, intercepts, margins);
 
+    /// <summary>
+    /// The kernels an estimator runs: <paramref name="kernels"/> when set, else these for <paramref name="device"/> (or
+    /// the context's <c>Dataflow:ML:Device</c>) with its <c>Dataflow:ML:DeviceMemory</c>. Checks the device on the
+    /// driver first, so <c>gpu</c> without CUDA fails before any job runs.
+    /// </summary>
+    /// <exception cref="DeviceNotFoundException">The device is <c>gpu</c> and ILGPU finds no CUDA device here.</exception>
+    internal static IBlockKernels For(IBlockKernels? kernels, KernelDevice? device, DataflowContext context, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (kernels is not null)
+            return kernels;
+        var options = MLOptions.From(context);
+        var chosen = device ?? options.KernelDevice;
+        Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(logger, "ML kernels: {Kernels} (device {Device}).", BlockKernels.Describe(chosen), BlockKernels.Format(chosen));
+        return new ExecutorKernels(chosen, options.DeviceMemory.Bytes);
+    }
+
     private IBlockKernels Resolve()
     {
         var device = Device;
+        var options = new DeviceOptions { MemoryBudget = DeviceMemory == 0 ? null : DeviceMemory };
         if (TaskContext.Current is { } task)
-            return task.ExecutorLocals.GetOrAdd("Dataflow.MLlib.Kernels:" + BlockKernels.Format(device), () => BlockKernels.Create(device));
-        return LazyInitializer.EnsureInitialized(ref _outsideTasks, () => BlockKernels.Create(device));
+        {
+            var key = $"Dataflow.MLlib.Kernels:{BlockKernels.Format(device)}:{DeviceMemory}";
+            return task.ExecutorLocals.GetOrAdd(key, () => BlockKernels.Create(device, options));
+        }
+
+        return LazyInitializer.EnsureInitialized(ref _outsideTasks, () => BlockKernels.Create(device, options));
     }
 }

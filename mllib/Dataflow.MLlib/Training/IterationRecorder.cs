@@ -100,6 +100,7 @@ internal sealed class IterationRecorder : IAsyncDisposable
     {
         double broadcast = 0, scheduling = 0, compute = 0, aggregate = 0, passTotal = 0, kernel = 0, fetch = 0;
         long broadcastBytes = 0, partialBytes = 0;
+        var transfers = default(Kernels.TransferCounts);
         foreach (var pass in iteration.Passes)
         {
             var times = pass.JobId >= 0 ? _listener.Take(pass.JobId) : null;
@@ -116,12 +117,13 @@ internal sealed class IterationRecorder : IAsyncDisposable
             fetch += pass.MaxFetchSeconds;
             broadcastBytes += pass.BroadcastBytes;
             partialBytes += pass.PartialResultBytes;
+            transfers += pass.DeviceTransfers;
         }
 
         // The driver's share: the iteration's span on the same clock, less the passes inside it.
         var driver = Math.Max(0, Seconds(iteration.Start, iteration.End) - passTotal);
         return new IterationTimings(iteration.Iteration, iteration.Objective, iteration.Passes.Count, iteration.WallSeconds,
-            broadcast, scheduling, compute, aggregate, driver, kernel, fetch, broadcastBytes, partialBytes);
+            broadcast, scheduling, compute, aggregate, driver, kernel, fetch, broadcastBytes, partialBytes, transfers);
     }
 
     private static DateTimeOffset Clamp(DateTimeOffset value, DateTimeOffset low, DateTimeOffset high) =>

@@ -18,6 +18,11 @@ namespace Dataflow.MLlib.Training;
 /// <param name="MaxBroadcastFetchSeconds">The longest time one task waited to read the model's broadcast, per pass, summed over the iteration's passes.</param>
 /// <param name="BroadcastBytes">The serialised size of the model broadcast, summed over the passes.</param>
 /// <param name="PartialResultBytes">The serialised size of the partial results aggregated (one per partition), summed over the passes.</param>
+/// <param name="DeviceTransfers">
+/// Host↔device traffic of the ILGPU kernels in the iteration's passes, summed over partitions and passes: blocks
+/// uploaded (0 from the second pass on when every block stays resident), bytes up (blocks, the model) and bytes
+/// down (partial results). Zero with the managed kernels.
+/// </param>
 /// <remarks>
 /// Bytes are counted from the shapes as MessagePack writes them (9 bytes per float64 plus headers), so every master
 /// reports the same numbers for the same training.
@@ -35,7 +40,8 @@ public sealed record IterationTimings(
     double MaxKernelSeconds,
     double MaxBroadcastFetchSeconds,
     long BroadcastBytes,
-    long PartialResultBytes)
+    long PartialResultBytes,
+    Kernels.TransferCounts DeviceTransfers = default)
 {
     /// <summary>The five phases summed; equal to <see cref="WallSeconds"/> up to the resolution of the clocks.</summary>
     public double PhaseSeconds => BroadcastSeconds + SchedulingSeconds + ComputeSeconds + AggregateSeconds + DriverSeconds;

@@ -58,8 +58,19 @@ public abstract class LinearEstimator
     /// <remarks>Spark: aggregationDepth</remarks>
     public int AggregationDepth { get; set; } = 2;
 
-    /// <summary>The per-block kernels run in the tasks. Default the managed SIMD kernels.</summary>
-    public IBlockKernels Kernels { get; set; } = new SimdKernels();
+    /// <summary>
+    /// Where the per-block kernels run: <c>auto</c>, <c>gpu</c>, <c>cpu</c> or <c>ilgpu-cpu</c> (see
+    /// <see cref="BlockKernels.Create(KernelDevice, Microsoft.Extensions.Logging.ILogger?)"/>). Default null: the context's
+    /// <c>Dataflow:ML:Device</c> (<c>--device</c>; itself <c>auto</c> by default). Fitting with <c>gpu</c> where ILGPU
+    /// finds no CUDA device throws <see cref="DeviceNotFoundException"/> before any job runs.
+    /// </summary>
+    public KernelDevice? Device { get; set; }
+
+    /// <summary>
+    /// The per-block kernels run in the tasks, overriding <see cref="Device"/> when set. Default null: an
+    /// <see cref="ExecutorKernels"/> for <see cref="Device"/>, created once per executor.
+    /// </summary>
+    public IBlockKernels? Kernels { get; set; }
 
     /// <summary>How the packed training blocks are cached during training. Default memory and disk.</summary>
     public StorageLevel StorageLevel { get; set; } = StorageLevel.MemoryAndDisk;
@@ -105,7 +116,8 @@ public abstract class LinearEstimator
 
         ArgumentOutOfRangeException.ThrowIfLessThan(AggregationDepth, 1, nameof(AggregationDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(LbfgsMemory, 1, nameof(LbfgsMemory));
-        ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));
+        if (Device is { } device && !Enum.IsDefined(device))
+            throw new ArgumentOutOfRangeException(nameof(Device), device, $"Unknown kernel device; use one of {BlockKernels.DeviceNames}.");
         ArgumentNullException.ThrowIfNull(StorageLevel, nameof(StorageLevel));
         ArgumentNullException.ThrowIfNull(Logger, nameof(Logger));
     }

@@ -15,6 +15,7 @@ namespace Dataflow.MLlib.Training;
 /// <param name="MaxFetchSeconds">The longest broadcast read of one task.</param>
 /// <param name="BroadcastBytes">The serialised size of the broadcast.</param>
 /// <param name="PartialResultBytes">The serialised size of the partial results.</param>
+/// <param name="DeviceTransfers">Host↔device traffic of the tasks' kernel calls, summed over the partitions.</param>
 internal readonly record struct PassTiming(
     DateTimeOffset Started,
     DateTimeOffset Broadcasted,
@@ -25,4 +26,5 @@ internal readonly record struct PassTiming(
     double MaxKernelSeconds,
     double MaxFetchSeconds,
     long BroadcastBytes,
-    long PartialResultBytes);
+    long PartialResultBytes,
+    Kernels.TransferCounts DeviceTransfers);

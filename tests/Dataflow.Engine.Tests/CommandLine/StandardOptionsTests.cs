@@ -57,6 +57,24 @@ public class StandardOptionsTests
     }
 
     [Fact]
+    public void AddKeyOption_Given_BecomesItsKeyAfterConf()
+    {
+        var shuffle = _standard.AddKeyOption("spill-dir", "Dataflow:Shuffle:SpillDirectory", "where shuffles spill", "DIR");
+
+        var result = _parser.Parse(["--spill-dir", "/tmp/b", "--conf", "Dataflow:Shuffle:SpillDirectory=/tmp/a"]);
+
+        Assert.Equal("/tmp/b", result.Get(shuffle));
+        Assert.Equal(
+            [
+                new("Dataflow:Shuffle:SpillDirectory", "/tmp/a"),
+                new KeyValuePair<string, string?>("Dataflow:Shuffle:SpillDirectory", "/tmp/b"),
+            ],
+            _standard.ToConfPairs(result));
+        Assert.Empty(_standard.ToConfPairs(_parser.Parse([])));
+        Assert.Contains("(sets Dataflow:Shuffle:SpillDirectory)", _parser.FormatHelp(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToConfPairs_CommaInsideValue_StaysInThatValue()
     {
         var result = _parser.Parse(["--conf", "Dataflow:Master=orleans://h1:1,h2:2,Dataflow:AppName=b"]);

@@ -97,7 +97,7 @@ public sealed class LogisticRegressionExampleTests : IDisposable
             "--mode", "bogus");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--mode must be driver or rdd, got 'bogus'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--mode must be driver, ps or rdd, got 'bogus'", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
