@@ -26,6 +26,7 @@ var step = parser.Add("step", 0.5, "step size η, every mode", valueName: "S");
 var batchFraction = parser.Add("batch-fraction", 1.0, "mini-batch fraction in (0, 1], every mode", valueName: "F");
 var reg = parser.Add("reg", 1e-4, "L2 λ on the weights, every mode", valueName: "LAMBDA");
 var quick = parser.AddFlag("quick", "a first try in well under a minute: synthetic 1000 × 100, 30 clocks, objective every 5 (explicit options still win)");
+var sweep = parser.Add<string?>("sweep", "run a grid: features=1e3,1e5 or workers=2,4 or staleness=1,3,10 (one output directory per value, plus sweep.csv and sweep-time-to-target.png)", valueName: "NAME=V1,V2");
 var output = parser.Add<string>("out", "output directory (created; existing files are replaced)", required: true, valueName: "DIR");
 var standard = parser.AddStandardOptions();
 
@@ -68,54 +69,14 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         Path.GetFullPath(parsed.Get(output)));
     Check(settings);
 
-    Directory.CreateDirectory(settings.Out);
+    if (parsed.Get(sweep) is { } sweepText)
+    {
+        await Sweep.RunAsync(options, settings, Sweep.Parse(sweepText, settings), parser.ProgramName, cancellationToken);
+        return;
+    }
+
     await using var ctx = new DataflowContext(options);
-    var (loaded, description) = await ExperimentData.LoadAsync(ctx, settings, cancellationToken);
-    var points = loaded.Cache();
-    var count = await points.CountAsync(cancellationToken);
-    var labels = (await points.Select(p => p.Label).Distinct().ToListAsync(cancellationToken)).Order().ToArray();
-    if (labels.Length != 2)
-    {
-        throw new UsageException($"--data: the experiment trains binary logistic regression, but the data has {labels.Length} labels.");
-    }
-
-    var d = (await points.FirstAsync(cancellationToken)).Features.Size;
-    Console.Error.WriteLine($"{parser.ProgramName}: {description}; {count} rows, {d} features, {n} workers, {ctx.Master}");
-
-    double targetValue;
-    string targetSource;
-    if (settings.TargetObjective is { } given)
-    {
-        (targetValue, targetSource) = (given, "given with --target-objective");
-    }
-    else
-    {
-        var optimum = await Runners.OptimumAsync(points, settings.RegParam, cancellationToken);
-        (targetValue, targetSource) = (1.01 * optimum, string.Create(CultureInfo.InvariantCulture, $"1.01 × the driver-mode L-BFGS optimum {optimum:G8}"));
-        Console.Error.WriteLine($"{parser.ProgramName}: L-BFGS optimum {optimum.ToString("G8", CultureInfo.InvariantCulture)}; target {targetValue.ToString("G8", CultureInfo.InvariantCulture)}");
-    }
-
-    var runners = new Runners(settings, d, new ObjectiveEvaluator(points, count, labels[1], settings.RegParam));
-    var results = new List<ModeResult>();
-    foreach (var mode in settings.Modes)
-    {
-        Console.Error.WriteLine($"{parser.ProgramName}: {mode.Token}: training {settings.Clocks} clocks");
-        var result = await runners.RunAsync(mode, points, cancellationToken);
-        foreach (var (clock, wall, objective) in result.Curve)
-        {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{parser.ProgramName}: {mode.Token}: clock {clock} objective {objective:G6} at {wall:F2} s"));
-        }
-
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{parser.ProgramName}: {mode.Token}: final objective {result.FinalObjective:G8}, time to target {(result.TimeTo(targetValue) is { } t ? t.ToString("F2", CultureInfo.InvariantCulture) + " s" : "not reached")}"));
-        results.Add(result);
-    }
-
-    Report.WriteResults(Path.Combine(settings.Out, "results.csv"), results);
-    Report.WriteSlowClocks(Path.Combine(settings.Out, "slow-clocks.csv"), results);
-    Report.WritePlots(settings.Out, results);
-    Report.WriteSummary(Path.Combine(settings.Out, "summary.md"), settings, results, targetValue, targetSource, description);
-    Console.Error.WriteLine($"{parser.ProgramName}: wrote results.csv, slow-clocks.csv, objective-vs-time.png, objective-vs-clock.png, time-split.png and summary.md to {settings.Out}");
+    _ = await Experiment.RunAsync(ctx, settings, parser.ProgramName, cancellationToken);
 });
 
 static void Check(Settings s)

@@ -124,7 +124,28 @@ public sealed class PsExperimentTests : IDisposable
         Assert.Contains("worker 1 ×3 on 50% of its clocks", await File.ReadAllTextAsync(Path.Combine(output, "summary.md"), Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WorkerSweep_RunsEveryValue_AndPlotsTimeToTarget()
+    {
+        var output = Path.Combine(_temp, "sweep");
+
+        var result = await ProgramRunner.RunAsync("PsExperiment", "--modes", "driver,ps-bsp", "--sweep", "workers=1,3", "--rows", "200", "--features", "10",
+            "--clocks", "4", "--eval-every", "2", "--target-objective", "10", "--out", output, "--master", "local[2]");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(output, "sweep.csv"), Ct);
+        Assert.Equal("workers,mode,time_to_target_seconds,final_objective,target_objective", lines[0]);
+        // A target of 10 is reached at the first evaluation (clock 2) in every run.
+        Assert.Equal(["1,driver", "1,ps-bsp", "3,driver", "3,ps-bsp"], lines.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        Assert.All(lines.Skip(1), l => Assert.NotEqual("", l.Split(',')[2]));
+        var ps = (await File.ReadAllLinesAsync(Path.Combine(output, "workers-3", "results.csv"), Ct)).Skip(1).Where(l => l.StartsWith("ps-bsp,", StringComparison.Ordinal));
+        Assert.Equal(["0", "1", "2"], ps.Select(l => l.Split(',')[1]).Distinct().Order());
+        using var image = SKBitmap.Decode(Path.Combine(output, "sweep-time-to-target.png"));
+        Assert.True(image is { Width: 960, Height: 540 } && DarkPixels(image, 200, 760, 0, 30) > 100);
+    }
+
     [Theory]
+    [InlineData("--sweep", "colour=1,2", "--sweep must be features=")]
     [InlineData("--modes", "driver,ps-bogus", "unknown mode 'ps-bogus'")]
     [InlineData("--modes", "ps-ssp:", "needs a staleness bound")]
     [InlineData("--straggler", "2:3", "worker 2 does not exist")]
