@@ -70,6 +70,60 @@ public sealed class RddModelLogisticRegressionTests(LocalContextFixture fixture)
         Assert.True(result.Iterations[^1].Objective < result.Iterations[0].Objective / 5);
     }
 
+    [Fact]
+    public async Task TextData_TwoToTheTwentyFeatures_FirstTenIteratesEqualAPlainSparseDriverSgd()
+    {
+        const int features = 1 << 20;
+        const double lambda = 1e-4;
+        using var dir = new TempDirectory();
+        var file = Path.Combine(dir.Path, "docs.tsv");
+        await File.WriteAllLinesAsync(file, File.ReadLines(DataFiles.Path("austen-vs-jargon.tsv")).Take(600), Ct);
+        var rdd = (await _ctx.LoadTextAsync(file, features, 3, Ct)).Cache();
+        var partitions = (await rdd.SelectPartitions((index, items) => items.Select(p => (index, p))).ToListAsync(Ct))
+            .GroupBy(x => x.index).OrderBy(g => g.Key).Select(g => g.Select(x => (SparseVector)x.p.Features).Zip(g.Select(x => x.p.Label)).ToArray()).ToArray();
+
+        var result = await new RddModelLogisticRegression { RegParam = lambda, MaxIterations = 10, CollectIterates = 10 }.FitAsync(rdd, Ct);
+
+        // Driver-side SGD over the sparse rows (binary features, exact in float32), AdaGrad 0.5 on every entry.
+        var w = new double[features + 1];
+        var squares = new double[features + 1];
+        for (var t = 0; t < 10; t++)
+        {
+            var gradient = new double[features + 1];
+            var rows = 0;
+            foreach (var (x, label) in partitions.SelectMany(p => p))
+            {
+                var margin = w[features];
+                for (var k = 0; k < x.Indices.Length; k++)
+                {
+                    margin += w[x.Indices[k]] * x.Values[k];
+                }
+
+                var error = (1 / (1 + Math.Exp(-margin))) - label;
+                for (var k = 0; k < x.Indices.Length; k++)
+                {
+                    gradient[x.Indices[k]] += error * x.Values[k];
+                }
+
+                gradient[features] += error;
+                rows++;
+            }
+
+            for (var k = 0; k <= features; k++)
+            {
+                var h = (gradient[k] / rows) + (k < features ? lambda * w[k] : 0);
+                squares[k] += h * h;
+                w[k] -= 0.5 * h / (Math.Sqrt(squares[k]) + 1e-8);
+            }
+
+            var scale = w.Max(Math.Abs);
+            var difference = w.Zip(result.Iterates[t], (e, a) => Math.Abs(e - a)).Max();
+            Assert.True(difference <= 1e-9 * scale, $"iterate {t + 1}: max difference {difference:R}, largest entry {scale:R}");
+        }
+
+        await rdd.UnpersistAsync();
+    }
+
     /// <summary>Sparse points with labels from a planted model, 0/1.</summary>
     private static LabeledPoint[] SparsePoints(int rows, int seed)
     {
