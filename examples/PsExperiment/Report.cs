@@ -66,7 +66,7 @@ internal static class Report
         text.Append(CultureInfo.InvariantCulture, $"- optimiser (every mode): mini-batch SGD, updater {settings.Updater}, step {N(settings.Step)}, batch fraction {N(settings.BatchFraction)}, λ {N(settings.RegParam)}, {settings.Clocks} clocks, objective every {settings.EvalEvery} clocks (its evaluation time excluded)\n");
         text.Append(settings.Stragglers.Count == 0
             ? "- stragglers: none\n"
-            : $"- stragglers (PS modes): {string.Join(", ", settings.Stragglers.Select(s => $"worker {s.Worker} ×{N(s.Factor)} on {N(s.Fraction * 100)}% of its clocks"))}; a slowed clock sleeps (factor − 1) × its measured compute time, so it takes no CPU from the other workers (slow-clocks.csv lists them)\n");
+            : $"- stragglers: {string.Join(", ", settings.Stragglers.Select(s => $"worker {s.Worker} ×{N(s.Factor)} on {N(s.Fraction * 100)}% of its clocks"))}; a slowed clock sleeps (factor − 1) × its measured compute time, so it takes no CPU from the other workers (PS: the worker's kernel phase; driver and rdd: the kernel calls of partition w's task in that iteration; slow-clocks.csv lists them)\n");
         File.WriteAllText(path, text.ToString());
     }
 

@@ -38,6 +38,7 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
 
     private async Task<ModeResult> DriverAsync(ModeSpec mode, Rdd<LabeledPoint> points, CancellationToken cancellationToken)
     {
+        using var kernels = new StragglerKernels(StragglerSpec.Plan(settings.Stragglers, settings.Clocks, settings.Seed));
         var estimator = new DriverLogisticRegression
         {
             RegParam = settings.RegParam,
@@ -48,6 +49,7 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
             MiniBatchFraction = settings.BatchFraction,
             Seed = settings.Seed,
             Updater = Updater(),
+            Kernels = kernels,
         };
         var model = await estimator.FitAsync(points, cancellationToken);
         var summary = model.Summary!;
@@ -65,11 +67,12 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
                 it.SchedulingSeconds, it.PartialResultBytes, it.BroadcastBytes * (long)settings.Workers));
         }
 
-        return new ModeResult(mode, rows, summary.Objective, iterations.Count, summary.TrainingSeconds, []);
+        return new ModeResult(mode, rows, summary.Objective, iterations.Count, summary.TrainingSeconds, SlowRows(mode, kernels));
     }
 
     private async Task<ModeResult> RddAsync(ModeSpec mode, Rdd<LabeledPoint> points, CancellationToken cancellationToken)
     {
+        using var kernels = new StragglerKernels(StragglerSpec.Plan(settings.Stragglers, settings.Clocks, settings.Seed));
         var estimator = new RddModelLogisticRegression
         {
             Updater = Updater(),
@@ -77,6 +80,7 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
             MaxIterations = settings.Clocks,
             MiniBatchFraction = settings.BatchFraction,
             Seed = settings.Seed,
+            Kernels = kernels,
         };
         var clock0 = System.Diagnostics.Stopwatch.StartNew();
         var result = await estimator.FitAsync(points, cancellationToken);
@@ -94,8 +98,12 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
                 Math.Max(0, it.StageSeconds - it.ComputeSeconds), it.SchedulingSeconds, it.ShuffleWriteBytes, it.ShuffleReadBytes));
         }
 
-        return new ModeResult(mode, rows, result.Objective, iterations.Count, seconds, []);
+        return new ModeResult(mode, rows, result.Objective, iterations.Count, seconds, SlowRows(mode, kernels));
     }
+
+    private List<SlowClockRow> SlowRows(ModeSpec mode, StragglerKernels kernels) =>
+        [.. kernels.SlowedCalls().Where(s => s.Key.Clock < settings.Clocks).OrderBy(s => s.Key.Worker).ThenBy(s => s.Key.Clock)
+            .Select(s => new SlowClockRow(mode.Token, s.Key.Worker, s.Key.Clock + 1, settings.Stragglers.First(x => x.Worker == s.Key.Worker).Factor, s.Value.Kernels, s.Value.Slept))];
 
     private async Task<ModeResult> PsAsync(ModeSpec mode, Rdd<LabeledPoint> points, CancellationToken cancellationToken)
     {

@@ -90,7 +90,7 @@ public sealed class PsExperimentTests : IDisposable
         const int Clocks = 10;
         const long Seed = 7;
 
-        var result = await ProgramRunner.RunAsync("PsExperiment", "--modes", "ps-bsp", "--workers", "2", "--rows", "200", "--features", "10",
+        var result = await ProgramRunner.RunAsync("PsExperiment", "--modes", "ps-bsp,driver", "--workers", "2", "--rows", "200", "--features", "10",
             "--clocks", Clocks.ToString(CultureInfo.InvariantCulture), "--eval-every", "5", "--seed", Seed.ToString(CultureInfo.InvariantCulture),
             "--straggler", "1:3:0.5", "--target-objective", "0.6", "--out", output, "--master", "local[2]");
 
@@ -107,8 +107,14 @@ public sealed class PsExperimentTests : IDisposable
 
         var planned = order.Take(5).Select(c => c + 1).Order().ToList();
         var slow = (await File.ReadAllLinesAsync(Path.Combine(output, "slow-clocks.csv"), Ct)).Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.All(slow, s => Assert.Equal(("ps-bsp", "1", "3"), (s[0], s[1], s[3])));
-        Assert.Equal(planned, slow.Select(s => int.Parse(s[2], CultureInfo.InvariantCulture)).ToList());
+        Assert.All(slow, s => Assert.Equal(("1", "3"), (s[1], s[3])));
+        foreach (var mode in new[] { "ps-bsp", "driver" })
+        {
+            Assert.Equal(planned, slow.Where(s => s[0] == mode).Select(s => int.Parse(s[2], CultureInfo.InvariantCulture)).ToList());
+        }
+
+        Assert.All(slow.Where(s => s[0] == "driver"), s => Assert.True(double.Parse(s[5], CultureInfo.InvariantCulture) >= (2 * double.Parse(s[4], CultureInfo.InvariantCulture)) - 1e-6, string.Join(',', s)));
+        slow = [.. slow.Where(s => s[0] == "ps-bsp")];
 
         var rows = (await File.ReadAllLinesAsync(Path.Combine(output, "results.csv"), Ct)).Skip(1).Select(l => l.Split(',')).ToList();
         foreach (var s in slow)
@@ -116,7 +122,7 @@ public sealed class PsExperimentTests : IDisposable
             var kernels = double.Parse(s[4], CultureInfo.InvariantCulture);
             var slept = double.Parse(s[5], CultureInfo.InvariantCulture);
             Assert.True(slept >= (2 * kernels) - 1e-6, $"a 3× clock sleeps at least twice its kernel time: {string.Join(',', s)}");
-            var row = Assert.Single(rows, r => r[1] == "1" && r[2] == s[2]);
+            var row = Assert.Single(rows, r => r[0] == "ps-bsp" && r[1] == "1" && r[2] == s[2]);
             var compute = double.Parse(row[5], CultureInfo.InvariantCulture);
             Assert.True(Math.Abs(compute - (kernels + slept)) <= 1e-5 * Math.Max(1, compute), $"the row's compute time holds the sleep: {string.Join(',', row)} vs {string.Join(',', s)}");
         }
