@@ -178,7 +178,7 @@ public sealed partial class ParameterShard : IParameterShard
 
         foreach (var snapshot in snapshots ?? [])
         {
-            snapshot.WriteTo(Settings.SnapshotDirectory!);
+            snapshot.WriteTo(Settings.SnapshotDirectory!, Settings.KeepSnapshots);
         }
 
         // Completed outside the lock: the continuations run on their own threads (RunContinuationsAsynchronously).

@@ -13,5 +13,6 @@ namespace Dataflow.MLlib.ParameterServer;
 /// <param name="Consistency">The consistency model's text.</param>
 /// <param name="SnapshotDirectory">Where the shards write snapshots, to restore from on a retried attempt; null for none.</param>
 /// <param name="Kernels">The per-block kernels.</param>
+/// <param name="Slowdowns">Injected straggler clocks (experiments); empty for none.</param>
 internal sealed record PsLogisticJob(string RunId, int Features, long Rows, int Shards, int Iterations, double BatchFraction, long Seed,
-    string Consistency, string? SnapshotDirectory, IBlockKernels Kernels);
+    string Consistency, string? SnapshotDirectory, IBlockKernels Kernels, ClockSlowdown[] Slowdowns);

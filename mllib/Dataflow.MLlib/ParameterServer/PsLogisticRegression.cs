@@ -62,6 +62,9 @@ public sealed class PsLogisticRegression
     /// <summary>Where snapshots go.</summary>
     public string? SnapshotDirectory { get; set; }
 
+    /// <summary>Keep every snapshot (default false: only the last two per shard), e.g. to evaluate the model at each.</summary>
+    public bool KeepSnapshots { get; set; }
+
     /// <summary>Sparse shard rows (created on first update); null (default) for sparse when d &gt; 65,536.</summary>
     public bool? SparseRows { get; set; }
 
@@ -71,6 +74,9 @@ public sealed class PsLogisticRegression
     /// (<c>Dataflow.MLlib.Cluster.GrainShards.CreateAsync</c>/<c>RemoveAsync</c> with the driver's grain factory).
     /// </summary>
     public IShardHost? ShardHost { get; set; }
+
+    /// <summary>Injected straggler clocks, for experiments (<see cref="ClockSlowdown"/>). Default none.</summary>
+    public IReadOnlyList<ClockSlowdown> Slowdowns { get; set; } = [];
 
     /// <summary>The per-block kernels. Default the managed SIMD kernels.</summary>
     public IBlockKernels Kernels { get; set; } = new SimdKernels();
@@ -95,6 +101,14 @@ public sealed class PsLogisticRegression
         ArgumentOutOfRangeException.ThrowIfNegative(Iterations, nameof(Iterations));
         new ShardSettings(1, Consistency, UpdaterSpecFor(0), SnapshotEvery: SnapshotEvery, SnapshotDirectory: SnapshotDirectory).Validate();
         ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));
+        ArgumentNullException.ThrowIfNull(Slowdowns, nameof(Slowdowns));
+        foreach (var slowdown in Slowdowns)
+        {
+            if (slowdown.Worker < 0 || slowdown.Clock < 0 || !(slowdown.Factor >= 1) || !double.IsFinite(slowdown.Factor))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Slowdowns), slowdown, "A slowdown needs a worker and clock ≥ 0 and a finite factor ≥ 1.");
+            }
+        }
     }
 
     /// <summary>Trains on <paramref name="points"/>, one worker per partition.</summary>
@@ -120,7 +134,7 @@ public sealed class PsLogisticRegression
             var d = data.Features;
             var workers = data.Blocks.NumPartitions;
             var ranges = new KeyRanges(d + 1, Math.Min(Shards ?? workers, d + 1));
-            var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory);
+            var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory, KeepSnapshots);
             IReadOnlyList<IParameterShard> shards;
             if (ShardHost is { } host)
             {
@@ -134,7 +148,8 @@ public sealed class PsLogisticRegression
             }
 
             shardCount = ranges.Shards;
-            var job = new PsLogisticJob(runId, d, data.Rows, ranges.Shards, Iterations, MiniBatchFraction, Seed, Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels);
+            var job = new PsLogisticJob(runId, d, data.Rows, ranges.Shards, Iterations, MiniBatchFraction, Seed, Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels,
+                [.. Slowdowns]);
             Logger.LogInformation("PS training: {Workers} workers, {Shards} shards, {Keys} keys, {Consistency}, {Clocks} clocks", workers, ranges.Shards, d + 1, Consistency, Iterations);
 
             var clock = Stopwatch.StartNew();

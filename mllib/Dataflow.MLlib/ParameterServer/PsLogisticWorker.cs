@@ -61,10 +61,17 @@ internal static class PsLogisticWorker
         var clocks = job.Iterations - start;
         var compute = new double[Math.Max(0, clocks)];
         var communication = new double[compute.Length];
+        var ends = new double[compute.Length];
+        var sentPerClock = new long[compute.Length];
+        var receivedPerClock = new long[compute.Length];
+        var slept = new double[compute.Length];
+        var slowdowns = job.Slowdowns.Where(s => s.Worker == worker).ToDictionary(s => s.Clock, s => s.Factor);
         var watch = new Stopwatch();
+        var began = Stopwatch.GetTimestamp();
         for (var c = start; c < job.Iterations; c++)
         {
             cancellation.ThrowIfCancellationRequested();
+            var (sentBefore, receivedBefore) = (client.BytesSent, client.BytesReceived);
             watch.Restart();
             Block(client.PullAsync(keys, values, cancellation));
             var pulled = watch.Elapsed.TotalSeconds;
@@ -92,11 +99,29 @@ internal static class PsLogisticWorker
             }
 
             compute[c - start] = watch.Elapsed.TotalSeconds;
+            if (slowdowns.TryGetValue(c, out var factor) && factor > 1)
+            {
+                // An injected straggler clock: sleeping keeps the CPU free for the other workers.
+                var kernels = compute[c - start];
+                var until = kernels * factor;
+                // Whole milliseconds, rounded up, until the clock has lasted factor × its kernel time: at least that long.
+                while (watch.Elapsed.TotalSeconds < until)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling((until - watch.Elapsed.TotalSeconds) * 1000)));
+                }
+
+                compute[c - start] = watch.Elapsed.TotalSeconds;
+                slept[c - start] = compute[c - start] - kernels;
+            }
+
             watch.Restart();
             Block(client.PushAsync(keys, push));
             Block(client.ClockAsync());
             var wait = client.WaitSecondsPerClock[^1];
             communication[c - start] = Math.Max(0, pulled + watch.Elapsed.TotalSeconds - wait);
+            ends[c - start] = Stopwatch.GetElapsedTime(began).TotalSeconds;
+            sentPerClock[c - start] = client.BytesSent - sentBefore;
+            receivedPerClock[c - start] = client.BytesReceived - receivedBefore;
             if (asynchronous)
             {
                 // ASP never waits, so with more workers than cores (local mode) one thread could run hundreds of clocks
@@ -107,7 +132,8 @@ internal static class PsLogisticWorker
         }
 
         return new PsWorkerStats(worker, start, client.Clock, rows, keys.Length, client.BytesSent, client.BytesReceived, client.PullMessages,
-            client.CachedReads, client.BlockedReads, client.MaxStaleness, compute, communication, [.. client.WaitSecondsPerClock]);
+            client.CachedReads, client.BlockedReads, client.MaxStaleness, compute, communication, [.. client.WaitSecondsPerClock],
+            ends, sentPerClock, receivedPerClock, slept);
     }
 
     // Task code is synchronous on executor threads (as in Spark): waiting here keeps the compute on the task's thread.

@@ -15,5 +15,11 @@ namespace Dataflow.MLlib.ParameterServer;
 /// <param name="ComputeSeconds">Per clock: kernel time.</param>
 /// <param name="CommunicationSeconds">Per clock: pull + push + clock messages, less the wait.</param>
 /// <param name="WaitSeconds">Per clock: time blocked at the staleness bound.</param>
+/// <param name="EndSeconds">Per clock: when it ended, in seconds from the barrier all workers passed before their first clock.</param>
+/// <param name="BytesSentPerClock">Per clock: serialised pull requests and pushes sent.</param>
+/// <param name="BytesReceivedPerClock">Per clock: serialised pull replies received.</param>
+/// <param name="SlowdownSeconds">Per clock: the injected straggler sleep (<see cref="ClockSlowdown"/>), included in
+/// <paramref name="ComputeSeconds"/>; 0 for a clock not slowed.</param>
 public sealed record PsWorkerStats(int Worker, int StartClock, int Clocks, long Rows, int Keys, long BytesSent, long BytesReceived, long PullMessages,
-    long CachedReads, int BlockedReads, int MaxStaleness, double[] ComputeSeconds, double[] CommunicationSeconds, double[] WaitSeconds);
+    long CachedReads, int BlockedReads, int MaxStaleness, double[] ComputeSeconds, double[] CommunicationSeconds, double[] WaitSeconds,
+    double[]? EndSeconds = null, long[]? BytesSentPerClock = null, long[]? BytesReceivedPerClock = null, double[]? SlowdownSeconds = null);

@@ -8,8 +8,9 @@ namespace Dataflow.MLlib.ParameterServer;
 /// <param name="SnapshotEvery">Write a snapshot whenever the slowest clock reaches a multiple of this; 0 for none.</param>
 /// <param name="SnapshotDirectory">Where snapshots go (storage every shard and the driver see); required when
 /// <paramref name="SnapshotEvery"/> &gt; 0.</param>
+/// <param name="KeepSnapshots">Keep every snapshot instead of only the last two (experiments read the model at each).</param>
 public sealed record ShardSettings(int Workers, string Consistency, UpdaterSpec Updater, bool Sparse = false, int SnapshotEvery = 0,
-    string? SnapshotDirectory = null)
+    string? SnapshotDirectory = null, bool KeepSnapshots = false)
 {
     /// <summary>Throws an <see cref="ArgumentException"/> naming the setting that is wrong.</summary>
     public void Validate()

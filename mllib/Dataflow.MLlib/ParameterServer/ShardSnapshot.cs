@@ -59,8 +59,9 @@ public sealed partial record ShardSnapshot(int ShardId, int Clock, int FirstKey,
     }
 
     /// <summary>Writes the snapshot atomically (temporary name, then rename) and removes this shard's snapshots older
-    /// than the previous one (a complete set always survives: shards are at most one snapshot apart).</summary>
-    public void WriteTo(string directory)
+    /// than the previous one (a complete set always survives: shards are at most one snapshot apart), unless
+    /// <paramref name="keepAll"/>.</summary>
+    public void WriteTo(string directory, bool keepAll = false)
     {
         Directory.CreateDirectory(directory);
         var final = PathOf(directory, ShardId, Clock);
@@ -80,6 +81,11 @@ public sealed partial record ShardSnapshot(int ShardId, int Clock, int FirstKey,
         finally
         {
             File.Delete(temp);
+        }
+
+        if (keepAll)
+        {
+            return;
         }
 
         foreach (var file in Directory.EnumerateFiles(directory, string.Create(CultureInfo.InvariantCulture, $"ps-shard-{ShardId:D4}-clock-*.bin")))

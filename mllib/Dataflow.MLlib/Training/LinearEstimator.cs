@@ -54,6 +54,13 @@ public abstract class LinearEstimator
     /// <summary>SGD: the seed of the mini-batch sampling. Default 42.</summary>
     public long Seed { get; set; } = 42;
 
+    /// <summary>
+    /// The SGD updater; null (the default) is plain SGD with <see cref="StepSize"/>/√t (or <see cref="StepDecay"/>) and
+    /// the L2 penalty <see cref="RegParam"/>. A given updater (e.g. AdaGrad, the parameter-server mode's default) brings
+    /// its own regularisation: <c>new L2Regularization(RegParam, RegularizedKeys.Below(d))</c> gives the estimator's.
+    /// </summary>
+    public IUpdater? Updater { get; set; }
+
     /// <summary>Tree-aggregation depth of each pass. Default 2, as Spark.</summary>
     /// <remarks>Spark: aggregationDepth</remarks>
     public int AggregationDepth { get; set; } = 2;
@@ -147,7 +154,7 @@ public abstract class LinearEstimator
             IStepSchedule schedule = StepDecay is { } decay ? new InverseTimeStepSchedule(StepSize, decay) : new InverseSqrtStepSchedule(StepSize);
             var sgd = new MiniBatchGradientDescent
             {
-                Updater = new SgdUpdater(schedule, l2),
+                Updater = Updater ?? new SgdUpdater(schedule, l2),
                 MaxIterations = MaxIterations,
                 Tolerance = Tolerance,
                 MiniBatchFraction = MiniBatchFraction,

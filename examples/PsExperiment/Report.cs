@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+using Dataflow.Plotting;
+
+namespace Dataflow.Examples.PsExperiment;
+
+/// <summary>Writes results.csv, slow-clocks.csv, the PNG plots and summary.md into the output directory.</summary>
+internal static class Report
+{
+    public const string Header = "mode,worker,clock,wall_seconds,objective,compute_seconds,communication_seconds,wait_seconds,bytes_sent,bytes_received";
+
+    public static void WriteResults(string path, IEnumerable<ModeResult> results)
+    {
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (var row in results.SelectMany(r => r.Rows))
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{row.Mode},{row.Worker},{row.Clock},{N(row.WallSeconds)},{(row.Objective is { } o ? o.ToString("R", CultureInfo.InvariantCulture) : "")},{N(row.ComputeSeconds)},{N(row.CommunicationSeconds)},{N(row.WaitSeconds)},{row.BytesSent},{row.BytesReceived}\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+    }
+
+    public static void WriteSlowClocks(string path, IEnumerable<ModeResult> results)
+    {
+        var text = new StringBuilder("mode,worker,clock,factor,compute_seconds,slept_seconds\n");
+        foreach (var row in results.SelectMany(r => r.SlowClocks))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{row.Mode},{row.Worker},{row.Clock},{row.Factor.ToString("R", CultureInfo.InvariantCulture)},{N(row.ComputeSeconds)},{N(row.SleptSeconds)}\n");
+        }
+
+        File.WriteAllText(path, text.ToString());
+    }
+
+    public static void WritePlots(string directory, IReadOnlyList<ModeResult> results)
+    {
+        Charts.Lines(Path.Combine(directory, "objective-vs-time.png"), "Objective vs wall time", "wall seconds", "objective",
+            [.. results.Select(r => new LineSeries(r.Mode.Token, [.. r.Curve.Select(p => p.Wall)], [.. r.Curve.Select(p => p.Objective)]))]);
+        Charts.Lines(Path.Combine(directory, "objective-vs-clock.png"), "Objective vs clock", "clock (iteration)", "objective",
+            [.. results.Select(r => new LineSeries(r.Mode.Token, [.. r.Curve.Select(p => (double)p.Clock)], [.. r.Curve.Select(p => p.Objective)]))]);
+        Charts.StackedBars(Path.Combine(directory, "time-split.png"), "Mean time per clock (per worker in PS modes)", "mode", "seconds",
+            [.. results.Select(r => r.Mode.Token)],
+            [
+                new Series("compute", [.. results.Select(r => r.Rows.Average(x => x.ComputeSeconds))]),
+                new Series("communication", [.. results.Select(r => r.Rows.Average(x => x.CommunicationSeconds))]),
+                new Series("waiting", [.. results.Select(r => r.Rows.Average(x => x.WaitSeconds))]),
+            ]);
+    }
+
+    public static void WriteSummary(string path, Settings settings, IReadOnlyList<ModeResult> results, double target, string targetSource, string data)
+    {
+        var text = new StringBuilder();
+        text.Append("# PsExperiment summary\n\n");
+        text.Append("| mode | time to target (s) | final objective | clocks | bytes moved | share of time waiting |\n");
+        text.Append("|---|---|---|---|---|---|\n");
+        foreach (var r in results)
+        {
+            var time = r.TimeTo(target) is { } t ? N(t) : "not reached";
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Mode.Token} | {time} | {r.FinalObjective.ToString("G8", CultureInfo.InvariantCulture)} | {r.Clocks} | {r.Bytes} | {(r.WaitShare * 100).ToString("F1", CultureInfo.InvariantCulture)}% |\n");
+        }
+
+        text.Append('\n');
+        text.Append(CultureInfo.InvariantCulture, $"- target objective: {target.ToString("G8", CultureInfo.InvariantCulture)} ({targetSource}); time to target is the wall time (from the start of the mode's training) of the first evaluated clock at or below it (PS: when the slowest worker finished that clock)\n");
+        text.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.MachineName}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, load average at the end {LoadAverage()}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- workers: {settings.Workers}; data: {data}; seed {settings.Seed}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- optimiser (every mode): mini-batch SGD, updater {settings.Updater}, step {N(settings.Step)}, batch fraction {N(settings.BatchFraction)}, λ {N(settings.RegParam)}, {settings.Clocks} clocks, objective every {settings.EvalEvery} clocks (its evaluation time excluded)\n");
+        text.Append(settings.Stragglers.Count == 0
+            ? "- stragglers: none\n"
+            : $"- stragglers: {string.Join(", ", settings.Stragglers.Select(s => $"worker {s.Worker} ×{N(s.Factor)} on {N(s.Fraction * 100)}% of its clocks"))}; a slowed clock sleeps (factor − 1) × its measured compute time, so it takes no CPU from the other workers (PS: the worker's kernel phase; driver and rdd: the kernel calls of partition w's task in that iteration; slow-clocks.csv lists them)\n");
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string N(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
