@@ -4,6 +4,7 @@ using Dataflow.CommandLine;
 using Dataflow.Examples.PsExperiment;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Linalg;
+using Dataflow.Ui;
 
 // PsExperiment: the same logistic regression on the same data under each training mode (driver, rdd, ps-bsp, ps-ssp:S,
 // ps-asp), with the same optimiser, optional injected stragglers; writes results.csv, plots and summary.md into --out.
@@ -28,6 +29,7 @@ var reg = parser.Add("reg", 1e-4, "L2 λ on the weights, every mode", valueName:
 var quick = parser.AddFlag("quick", "a first try in well under a minute: synthetic 1000 × 100, 30 clocks, objective every 5 (explicit options still win)");
 var sweep = parser.Add<string?>("sweep", "run a grid: features=1e3,1e5 or workers=2,4 or staleness=1,3,10 (one output directory per value, plus sweep.csv and sweep-time-to-target.png)", valueName: "NAME=V1,V2");
 var output = parser.Add<string>("out", "output directory (created; existing files are replaced)", required: true, valueName: "DIR");
+var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
@@ -75,7 +77,9 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         return;
     }
 
-    await using var ctx = new DataflowContext(options);
+    // The driver UI watches a single experiment; a sweep runs one context per value and serves none.
+    await using var web = await ui.StartAsync(parsed, options, cancellationToken);
+    await using var ctx = new DataflowContext(options, listeners: web.Listeners);
     _ = await Experiment.RunAsync(ctx, settings, parser.ProgramName, cancellationToken);
 });
 
