@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Dataflow.Execution;
-using Dataflow.MLlib.Kernels;
+using Dataflow.MLlib.Tests.Support;
 
 namespace Dataflow.MLlib.Tests.ParameterServer;
 
@@ -10,33 +10,14 @@ namespace Dataflow.MLlib.Tests.ParameterServer;
 /// threads on a loaded two-core machine give (one descheduled for a time slice falls 100 clocks behind). The pacing is
 /// in the test's kernels, not in the parameter server, which never makes an ASP read wait.
 /// </summary>
-public sealed class PacedKernels(string key, int partitions, int lead) : IBlockKernels
+public sealed class PacedKernels(string key, int partitions, int lead) : BinaryLogisticHookKernels
 {
     private static readonly ConcurrentDictionary<string, Pacer> s_pacers = new();
-    private readonly SimdKernels _inner = new();
 
-    public string Name => "paced";
+    public override string Name => "paced";
 
-    public double BinaryLogistic(InstanceBlock block, ReadOnlySpan<double> coefficients, double intercept, Span<double> gradient, int[]? rows = null)
-    {
+    protected override void BeforeBinaryLogistic() =>
         s_pacers.GetOrAdd(key, _ => new Pacer(partitions)).Arrive(TaskContext.Current!.PartitionId, lead);
-        return _inner.BinaryLogistic(block, coefficients, intercept, gradient, rows);
-    }
-
-    public double Multinomial(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> gradient, int[]? rows = null) =>
-        _inner.Multinomial(block, coefficients, intercepts, gradient, rows);
-
-    public double LeastSquares(InstanceBlock block, ReadOnlySpan<double> coefficients, double intercept, Span<double> gradient, int[]? rows = null) =>
-        _inner.LeastSquares(block, coefficients, intercept, gradient, rows);
-
-    public double KMeansAssign(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<double> sums, Span<long> counts) =>
-        _inner.KMeansAssign(block, centers, centerNorms, sums, counts);
-
-    public void NearestCenters(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<int> nearest, Span<double> squaredDistances) =>
-        _inner.NearestCenters(block, centers, centerNorms, nearest, squaredDistances);
-
-    public void Margins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> margins) =>
-        _inner.Margins(block, coefficients, intercepts, margins);
 
     private sealed class Pacer(int partitions)
     {
