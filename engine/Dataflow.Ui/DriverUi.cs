@@ -50,7 +50,7 @@ public sealed class DriverUi : IAsyncDisposable
         UiServer? server = null;
         if (options.Enabled)
         {
-            var model = new AppModel();
+            var model = new AppModel(options.RetainedJobs);
             try
             {
                 server = await UiServer.StartAsync(new LiveAppSource(model), history: false, options.Host, options.Port,

@@ -47,6 +47,7 @@ public sealed class DriverUiFlags
             Port = port ?? bound.Port,
             MaxPortRetries = bound.MaxPortRetries,
             ConsoleProgress = bound.ConsoleProgress && !parsed.Get(NoProgress),
+            RetainedJobs = bound.RetainedJobs,
         };
     }
 

@@ -1,4 +1,5 @@
 using Dataflow.Configuration;
+using Dataflow.Ui.Model;
 
 namespace Dataflow.Ui;
 
@@ -7,7 +8,7 @@ namespace Dataflow.Ui;
 /// <c>--no-progress</c> on the command line of a program that calls
 /// <see cref="DriverUiCommandLine.AddDriverUiOptions"/>). Bound like the engine's keys once <see cref="Register"/> ran.
 /// </summary>
-/// <remarks>Spark: spark.ui.enabled, spark.ui.port, spark.port.maxRetries, spark.ui.showConsoleProgress</remarks>
+/// <remarks>Spark: spark.ui.enabled, spark.ui.port, spark.port.maxRetries, spark.ui.showConsoleProgress, spark.ui.retainedJobs</remarks>
 public sealed class UiOptions
 {
     /// <summary>The section name: keys are <c>Dataflow:Ui:&lt;Key&gt;</c>.</summary>
@@ -32,6 +33,10 @@ public sealed class UiOptions
     /// <summary>Whether an interactive terminal shows a progress line per running stage on stderr. Default true.</summary>
     [OptionDescription("Show a live progress line per running stage on stderr when it is a terminal (--no-progress: false).")]
     public bool ConsoleProgress { get; set; } = true;
+
+    /// <summary>How many finished jobs the UI keeps (with their stages and tasks); older ones are dropped. Default 1,000.</summary>
+    [OptionDescription("Finished jobs the driver's web UI keeps, with their stages and tasks; the oldest are dropped first (the history server keeps 1000).")]
+    public int RetainedJobs { get; set; } = AppModel.DefaultRetainedJobs;
 
     /// <summary>Registers the <c>Dataflow:Ui</c> section with the engine's options registry; calling it again does nothing.</summary>
     public static void Register() => OptionsRegistry.RegisterSection(SectionName, new UiOptionsValidator());

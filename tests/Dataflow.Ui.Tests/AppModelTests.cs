@@ -7,9 +7,10 @@ namespace Dataflow.Ui.Tests;
 /// <summary>The model from hand-written event-log records (the schema of the engine's EventLog.md).</summary>
 public sealed class AppModelTests
 {
-    private static AppModel Apply(params string[] records)
+    private static AppModel Apply(params string[] records) => ApplyTo(new AppModel(), records);
+
+    private static AppModel ApplyTo(AppModel model, IEnumerable<string> records)
     {
-        var model = new AppModel();
         foreach (var record in records)
         {
             using var document = JsonDocument.Parse(record);
@@ -61,5 +62,52 @@ public sealed class AppModelTests
 
         Assert.Empty(model.Jobs);
         Assert.Equal("event-log record has no 'jobId' field", e.Message);
+    }
+
+    private static string Stage(int stageId) =>
+        $$"""{"stageId":{{stageId}},"attempt":0,"callSite":{"operation":"CountAsync","file":"","line":0,"text":"CountAsync"},"numTasks":1,"shuffleId":null,"parentStageIds":[]""";
+
+    /// <summary>Job <paramref name="jobId"/> runs stage <paramref name="stageId"/> (task id = job id), or skips it.</summary>
+    private static IEnumerable<string> Job(int jobId, int stageId, bool skip = false, bool end = true)
+    {
+        var time = 2000 + (jobId * 10);
+        yield return $$"""{"event":"JobStart","time":{{time}},"jobId":{{jobId}},"callSite":{"operation":"CountAsync","file":"","line":0,"text":"CountAsync"},"stageIds":[{{stageId}}],"stages":[""" + Stage(stageId) + "}]}";
+        if (skip)
+        {
+            yield return $$"""{"event":"StageSkipped","time":{{time + 1}},"jobId":{{jobId}},"stage":""" + Stage(stageId) + ""","rdds":[]}}""";
+        }
+        else
+        {
+            yield return $$"""{"event":"StageSubmitted","time":{{time + 1}},"jobId":{{jobId}},"stage":""" + Stage(stageId) + ""","rdds":[]}}""";
+            yield return $$"""{"event":"TaskStart","time":{{time + 2}},"taskId":{{jobId}},"jobId":{{jobId}},"stageId":{{stageId}},"stageAttempt":0,"partition":0,"attempt":0}""";
+        }
+
+        if (end)
+        {
+            yield return $$"""{"event":"JobEnd","time":{{time + 5}},"jobId":{{jobId}},"succeeded":true}""";
+        }
+    }
+
+    [Fact]
+    public void RetainedJobs_DropsTheOldestFinished_KeepsRunningJobsAndStagesStillReferred()
+    {
+        var model = new AppModel(retainedJobs: 10);
+        // Job 0 never ends; job 1's stage 1 is skipped (reused) by the last job, 24.
+        ApplyTo(model, Job(0, 0, end: false));
+        for (var job = 1; job < 24; job++)
+        {
+            ApplyTo(model, Job(job, job));
+        }
+
+        ApplyTo(model, Job(24, 1, skip: true));
+
+        // 24 finished jobs, never more than 10 kept: 1–14 dropped, 15–24 kept, and the running job 0.
+        Assert.Equal([0, .. Enumerable.Range(15, 10)], model.Jobs.Keys);
+        Assert.Equal([0, 1, .. Enumerable.Range(15, 9)], model.Stages.Keys);
+        Assert.True(model.StageDescriptions.ContainsKey(1));
+        Assert.False(model.StageDescriptions.ContainsKey(2));
+        Assert.Single(model.Stages[0][0].Tasks);
+        Assert.Single(model.TasksOfJob(16));
+        Assert.Equal(1, View(ApiViews.Job(model, model.Jobs[24])).Int("numSkippedStages"));
     }
 }

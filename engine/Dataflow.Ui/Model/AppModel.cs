@@ -6,12 +6,18 @@ namespace Dataflow.Ui.Model;
 /// The state of one application as the UI shows it, built from event-log records (<c>EventLog.md</c> in the engine):
 /// the live UI feeds it the records its listener translates from the bus, the history server the lines of a file, so
 /// both show the same thing. <see cref="Apply"/> runs on one thread at a time; readers use <see cref="Read{T}"/>.
+/// Only the latest finished jobs are kept (with the stages and tasks no kept job refers to dropped with them), so a
+/// training run of many thousand small jobs holds a bounded state.
 /// </summary>
-/// <remarks>Spark: AppStatusListener and AppStatusStore</remarks>
-internal sealed partial class AppModel
+/// <remarks>Spark: AppStatusListener and AppStatusStore; spark.ui.retainedJobs and its batch cleaning</remarks>
+internal sealed partial class AppModel(int retainedJobs = AppModel.DefaultRetainedJobs)
 {
+    /// <summary>Spark's default of spark.ui.retainedJobs.</summary>
+    public const int DefaultRetainedJobs = 1000;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<long, TaskModel> _tasks = [];
+    private int _finishedJobs;
 
     public string Id { get; private set; } = "";
 
@@ -99,9 +105,15 @@ internal sealed partial class AppModel
                 case "JobEnd":
                     if (Jobs.TryGetValue(Int(record, "jobId"), out var job))
                     {
+                        var wasRunning = job.Status == "RUNNING";
                         job.Status = Bool(record, "succeeded") ? "SUCCEEDED" : "FAILED";
                         job.CompletionTime = time;
                         job.Error = NullableString(record, "error");
+                        if (wasRunning)
+                        {
+                            _finishedJobs++;
+                            DropOldJobs();
+                        }
                     }
 
                     break;
@@ -121,6 +133,37 @@ internal sealed partial class AppModel
                     ApplyTaskEnd(record, time);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Past the limit, drops the oldest finished jobs: a tenth of the limit at once (at least one), as Spark does, so
+    /// that the scan for the stages still referred to runs once per batch, not per job.
+    /// </summary>
+    private void DropOldJobs()
+    {
+        if (_finishedJobs <= retainedJobs)
+        {
+            return;
+        }
+
+        var count = Math.Max(1, retainedJobs / 10);
+        var dropped = Jobs.Values.Where(j => j.Status != "RUNNING").Take(count).ToList();
+        foreach (var job in dropped)
+        {
+            Jobs.Remove(job.JobId);
+            foreach (var task in job.Tasks)
+            {
+                _tasks.Remove(task.TaskId);
+            }
+        }
+
+        _finishedJobs -= dropped.Count;
+        var kept = Jobs.Values.SelectMany(j => j.StageIds).ToHashSet();
+        foreach (var stageId in dropped.SelectMany(j => j.StageIds).Distinct().Where(id => !kept.Contains(id)))
+        {
+            Stages.Remove(stageId);
+            StageDescriptions.Remove(stageId);
         }
     }
 
