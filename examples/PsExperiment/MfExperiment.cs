@@ -5,13 +5,6 @@ using Dataflow.MLlib.Recommendation;
 
 namespace Dataflow.Examples.PsExperiment;
 
-/// <summary>The matrix-factorisation problem of <c>--algorithm mf</c>: generated ratings of this shape, or a file's.</summary>
-/// <param name="Users">Users (generated data).</param>
-/// <param name="Items">Items (generated data).</param>
-/// <param name="Rank">The factors' rank (and the generated data's true rank).</param>
-/// <param name="Ratings">Ratings (generated data).</param>
-internal sealed record MfSettings(int Users, int Items, int Rank, int Ratings);
-
 /// <summary>
 /// <c>--algorithm mf</c>: matrix factorisation under each mode — <c>driver</c> (both factor matrices broadcast through
 /// the driver and the gradients tree-aggregated every iteration, <see cref="MatrixFactorization"/>) and the PS modes
