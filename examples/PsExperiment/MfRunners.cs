@@ -9,6 +9,9 @@ namespace Dataflow.Examples.PsExperiment;
 /// into results.csv rows as <see cref="Runners"/> does for logistic regression: driver mode one row per iteration,
 /// the PS modes one per worker per clock with the objective of the servers' snapshot at every E-th clock.
 /// </summary>
+/// <remarks><paramref name="start"/> is <see cref="FactorInitialization"/>'s seeded start for the run's seed, the one
+/// both trainers create themselves from the same seed: driver mode is given it, the PS workers compute their rows of
+/// it, and the snapshots (offsets from it) are evaluated against it.</remarks>
 internal sealed class MfRunners(Settings settings, int rank, MatrixFactorizationModel start, Rdd<Rating> ratings)
 {
     public async Task<ModeResult> RunAsync(ModeSpec mode, CancellationToken cancellationToken) =>
@@ -68,7 +71,9 @@ internal sealed class MfRunners(Settings settings, int rank, MatrixFactorization
                 RegParam = settings.RegParam,
                 Iterations = settings.Clocks,
                 Seed = settings.Seed,
-                Start = start,
+                // The seeded start, computed by each worker for its own rows rather than shipped in the task closure.
+                Users = start.Users,
+                Items = start.Items,
                 SnapshotEvery = settings.EvalEvery,
                 SnapshotDirectory = snapshots,
                 KeepSnapshots = true,

@@ -45,6 +45,14 @@ public sealed class PsExperimentMfTests : IDisposable
         var summary = await File.ReadAllTextAsync(Path.Combine(output, "summary.md"), Ct);
         var table = summary.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(1).ToList();
         Assert.Equal(modes, table.Select(l => l.Split('|')[1].Trim()));
+        // The final objective each trainer computed itself equals the one evaluated from the snapshot of the last clock
+        // (offsets from the seeded start) and, in driver mode, the one recorded at that clock: one start in every mode.
+        foreach (var line in table)
+        {
+            var cells = line.Split('|');
+            Assert.Equal(finals[cells[1].Trim()], double.Parse(cells[3].Trim(), CultureInfo.InvariantCulture), 1e-7 * finals[cells[1].Trim()]);
+        }
+
         var best = finals.MinBy(f => f.Value);
         Assert.Contains($"1.01 × the best objective any mode reached, {best.Value.ToString("G8", CultureInfo.InvariantCulture)} ({best.Key})", summary, StringComparison.Ordinal);
         Assert.Contains("worker 1 ×2 on 50% of its clocks", summary, StringComparison.Ordinal);
