@@ -10,7 +10,11 @@ using Dataflow.Ui;
 // ps-asp), with the same optimiser, optional injected stragglers; writes results.csv, plots and summary.md into --out.
 MLOptions.Register();
 var parser = new ArgumentParser("PsExperiment", "Compares training modes (driver, rdd, parameter server under BSP, SSP, ASP) on one model and data set.");
-var algorithm = parser.Add("algorithm", "lr", "lr (logistic regression); mf is not available yet", valueName: "ALG");
+var algorithm = parser.Add("algorithm", "lr", "lr (logistic regression) or mf (matrix factorisation, MfExperiment.cs)", valueName: "ALG");
+var users = parser.Add("users", 1000, "mf: generated users (--quick: 300)", valueName: "U");
+var items = parser.Add("items", 1000, "mf: generated items (--quick: 200)", valueName: "I");
+var rank = parser.Add("rank", 10, "mf: the factors' rank, and the generated ratings' (--quick: 5)", valueName: "K");
+var ratings = parser.Add("ratings", 100_000, "mf: generated ratings (--quick: 20000)", valueName: "N");
 var modes = parser.AddList<string>("modes", "training modes, comma-separated: driver, rdd, ps-bsp, ps-ssp:S, ps-asp (default driver,ps-bsp,ps-ssp:3,ps-asp)", valueName: "MODES");
 var workers = parser.Add("workers", 4, "workers (data partitions) in every mode", valueName: "N");
 var data = parser.Add("data", "synthetic", "synthetic, text (tests/data/austen-vs-jargon.tsv) or a csv/libsvm/tsv file", valueName: "DATA");
@@ -34,11 +38,10 @@ var standard = parser.AddStandardOptions();
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
-    if (!parsed.Get(algorithm).Equals("lr", StringComparison.OrdinalIgnoreCase))
+    var algorithmName = parsed.Get(algorithm).ToLowerInvariant();
+    if (algorithmName is not ("lr" or "mf"))
     {
-        throw new UsageException(parsed.Get(algorithm).Equals("mf", StringComparison.OrdinalIgnoreCase)
-            ? "--algorithm mf is not available yet: there is no parameter-server matrix factorisation trainer to run; use lr."
-            : $"--algorithm must be lr, got '{parsed.Get(algorithm)}'.");
+        throw new UsageException($"--algorithm must be lr or mf, got '{parsed.Get(algorithm)}'.");
     }
 
     var isQuick = parsed.Get(quick);
@@ -71,8 +74,24 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         Path.GetFullPath(parsed.Get(output)));
     Check(settings);
 
+    var mf = algorithmName == "mf" ? new MfSettings(Pick(users, 300), Pick(items, 200), Pick(rank, 5), Pick(ratings, 20_000)) : null;
+    if (mf is not null && (mf.Users < 1 || mf.Items < 1 || mf.Rank < 1 || mf.Ratings < 1))
+    {
+        throw new UsageException("--users, --items, --rank and --ratings must be 1 or more.");
+    }
+
+    if (mf is not null)
+    {
+        MfExperiment.CheckModes(settings);
+    }
+
     if (parsed.Get(sweep) is { } sweepText)
     {
+        if (mf is not null)
+        {
+            throw new UsageException("--sweep runs logistic regression only; run --algorithm mf once per setting.");
+        }
+
         await Sweep.RunAsync(options, settings, Sweep.Parse(sweepText, settings), parser.ProgramName, cancellationToken);
         return;
     }
@@ -80,7 +99,8 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
     // The driver UI watches a single experiment; a sweep runs one context per value and serves none.
     await using var web = await ui.StartAsync(parsed, options, cancellationToken);
     await using var ctx = new DataflowContext(options, listeners: web.Listeners);
-    _ = await Experiment.RunAsync(ctx, settings, parser.ProgramName, cancellationToken);
+    _ = mf is null ? (await Experiment.RunAsync(ctx, settings, parser.ProgramName, cancellationToken)).Results
+        : (await MfExperiment.RunAsync(ctx, settings, mf, parser.ProgramName, cancellationToken)).Results;
 });
 
 static void Check(Settings s)

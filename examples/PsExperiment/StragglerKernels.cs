@@ -47,6 +47,14 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
         return loss;
     }
 
+    public double MatrixFactorization(InstanceBlock block, int users, int rank, ReadOnlySpan<double> factors, Span<double> gradient, int[]? rows = null)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var loss = RatingKernel.SquaredError(block, users, rank, factors, gradient, rows);
+        Stretch(start);
+        return loss;
+    }
+
     public double Multinomial(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> gradient, int[]? rows = null) =>
         s_inner.Multinomial(block, coefficients, intercepts, gradient, rows);
 

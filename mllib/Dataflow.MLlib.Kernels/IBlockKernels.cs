@@ -65,4 +65,16 @@ public interface IBlockKernels
     /// <c>x·w_k + b_k</c> with <paramref name="coefficients"/> K × Features row-major: prediction over blocks.
     /// </summary>
     void Margins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> margins);
+
+    /// <summary>
+    /// Matrix factorisation: adds the gradient of the summed squared error <c>Σ (U_u·V_i − r)²</c> over the block's
+    /// ratings to <paramref name="gradient"/> and returns that sum. A rating is a CSR row with two columns, user u
+    /// (below <paramref name="users"/>) and item <c>users + i</c>, and label r; <paramref name="factors"/> and
+    /// <paramref name="gradient"/> hold <c>Features × rank</c> values, one row of <paramref name="rank"/> per user then
+    /// per item, row-major (<see cref="RatingKernel"/>).
+    /// </summary>
+    /// <remarks>The default body is the managed SIMD kernel; there is no device kernel yet, and an implementation
+    /// with one overrides this.</remarks>
+    double MatrixFactorization(InstanceBlock block, int users, int rank, ReadOnlySpan<double> factors, Span<double> gradient, int[]? rows = null) =>
+        RatingKernel.SquaredError(block, users, rank, factors, gradient, rows);
 }

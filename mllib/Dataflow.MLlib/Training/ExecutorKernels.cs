@@ -54,6 +54,10 @@ public sealed class ExecutorKernels : IBlockKernels
         => Resolve().LeastSquares(block, coefficients, intercept, gradient, rows);
 
     /// <inheritdoc/>
+    public double MatrixFactorization(InstanceBlock block, int users, int rank, ReadOnlySpan<double> factors, Span<double> gradient, int[]? rows = null)
+        => Resolve().MatrixFactorization(block, users, rank, factors, gradient, rows);
+
+    /// <inheritdoc/>
     public double KMeansAssign(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<double> sums, Span<long> counts)
         => Resolve().KMeansAssign(block, centers, centerNorms, sums, counts);
 

@@ -3,7 +3,8 @@ using Dataflow.MLlib.Kernels;
 namespace Dataflow.MLlib.Tests.Support;
 
 /// <summary>
-/// The SIMD kernels with a hook before the binary logistic kernel: the test kernels that slow, pace or fail a task
+/// The SIMD kernels with a hook before the binary logistic kernel (and the matrix-factorisation kernel, the other
+/// kernel a parameter-server worker calls once per clock): the test kernels that slow, pace or fail a task
 /// override <see cref="BeforeBinaryLogistic"/> only. The SIMD kernels are one static instance, so a subclass ships in a
 /// task closure with its own fields only.
 /// </summary>
@@ -20,6 +21,12 @@ public abstract class BinaryLogisticHookKernels : IBlockKernels
     {
         BeforeBinaryLogistic();
         return s_simd.BinaryLogistic(block, coefficients, intercept, gradient, rows);
+    }
+
+    public double MatrixFactorization(InstanceBlock block, int users, int rank, ReadOnlySpan<double> factors, Span<double> gradient, int[]? rows = null)
+    {
+        BeforeBinaryLogistic();
+        return RatingKernel.SquaredError(block, users, rank, factors, gradient, rows);
     }
 
     public double Multinomial(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> gradient, int[]? rows = null) =>
