@@ -44,6 +44,15 @@ internal static class WorkerHost
         var gateway = details.GatewayAddress?.Endpoint.ToString() ?? "none";
         WorkerLog.Started(logger, silo, gateway, options.Worker.ClusterId, options.Cluster.Membership == ClusterMembership.Redis ? $"none (membership in Redis at {options.Cluster.RedisConnection})" : primary?.ToString() ?? "none (this silo is the primary)",
             DescribeExecutor(options), options.Worker.LocalDirectory ?? "default ($TMPDIR/dataflow/worker-<silo port>)");
+        if (WorkerMembership.HasKey(options))
+        {
+            WorkerLog.KeyRequired(logger);
+        }
+        else
+        {
+            WorkerLog.NoKey(logger, silo);
+        }
+
         // Not a log record: a fixed line scripts can wait for, whatever the log format.
         await Console.Error.WriteLineAsync($"{ReadyPrefix} pid={Environment.ProcessId} silo={silo} gateway={gateway}")
             .ConfigureAwait(false);

@@ -32,6 +32,9 @@ internal static class ClusterConnection
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // The program owns its signals: the default console lifetime would take SIGTERM and SIGINT to stop this client
+        // and leave the program running without a cluster.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.UseOrleansClient(orleans =>
         {
             if (master.RedisConfiguration is { } redis)
@@ -74,6 +77,14 @@ internal static class ClusterConnection
         }
 
         return host;
+    }
+
+    /// <summary>A lifetime that handles no signal: the client lives as long as the program says.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static IPEndPoint Resolve(string gateway)

@@ -24,4 +24,20 @@ public sealed class DataflowClusterOptions
     /// </summary>
     [OptionDescription("Cluster: IP address a worker advertises to others.", DefaultText = "127.0.0.1 (development) or this machine's address (redis)")]
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// The cluster key: a driver must prove it holds the workers' key (an HMAC challenge-response when it registers its
+    /// application; the key itself never travels) before a worker accepts its assemblies or tasks. At least 16
+    /// characters; generate one with <c>openssl rand -hex 32</c>. Prefer <see cref="KeyFile"/>, which keeps the key out of
+    /// process listings and environment dumps. Default null: no key, and a worker then listens on loopback only.
+    /// </summary>
+    [OptionDescription("Cluster: the cluster key drivers must prove they hold (prefer KeyFile).", DefaultText = "(none: workers listen on loopback only)")]
+    public string? Key { get; set; }
+
+    /// <summary>
+    /// A file holding the cluster key (its text, surrounding whitespace ignored), readable by its owner only
+    /// (<c>chmod 600</c>); a file that other users can read is refused. Default null.
+    /// </summary>
+    [OptionDescription("Cluster: file holding the cluster key, mode 600.", DefaultText = "(none)")]
+    public string? KeyFile { get; set; }
 }
