@@ -26,7 +26,9 @@ internal static class WorkerHost
     /// <returns>The process exit code: 0 after a graceful shutdown, 1 when the silo failed.</returns>
     public static async Task<int> RunAsync(DataflowOptions options, IPEndPoint? primary)
     {
-        using var host = Build(options, primary);
+        // Not disposed when the start fails: disposing a silo that never joined waits out its shutdown (12 s and more
+        // with an unreachable Redis), and the process exits at once anyway.
+        var host = Build(options, primary);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dataflow.Worker");
         try
         {
@@ -38,6 +40,8 @@ internal static class WorkerHost
             await Console.Error.WriteLineAsync($"Dataflow.Worker: the silo failed to start: {e.Message}").ConfigureAwait(false);
             return FailedExitCode;
         }
+
+        using var started = host;
 
         var details = host.Services.GetRequiredService<ILocalSiloDetails>();
         var silo = details.SiloAddress.Endpoint.ToString();
