@@ -95,6 +95,10 @@ internal static class WorkerHost
             WorkerMembership.Configure(siloBuilder, options, primary);
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipTuning.Configure);
             siloBuilder.AddDataflowWorker(options);
+            if (Dataflow.Cluster.Security.ClusterTls.Load(options.Cluster) is { } certificate)
+            {
+                Dataflow.Cluster.Security.ClusterTls.UseDataflowTls(siloBuilder, certificate);
+            }
             Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
         });
         return builder.Build();

@@ -28,6 +28,7 @@ internal static class WorkerMembership
         try
         {
             _ = Dataflow.Cluster.Security.ClusterKey.Load(options.Cluster);
+            Dataflow.Cluster.Security.ClusterTls.Load(options.Cluster)?.Dispose();
         }
         catch (DataflowConfigurationException e)
         {

@@ -29,6 +29,7 @@ internal static class ClusterConnection
         TimeSpan responseTimeout, CancellationToken cancellationToken = default)
     {
         var gateways = master.Gateways.Select(Resolve).ToArray();
+        var certificate = Security.ClusterTls.Load(options.Cluster);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -52,6 +53,11 @@ internal static class ClusterConnection
                 o.ServiceId = WorkerSiloBuilderExtensions.ServiceId;
             });
             orleans.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+            if (certificate is not null)
+            {
+                Security.ClusterTls.UseDataflowTls(orleans, certificate);
+            }
+
             // Without a cluster, say so within seconds rather than retrying for minutes.
             var attempts = 0;
             orleans.UseConnectionRetryFilter(async (_, token) =>

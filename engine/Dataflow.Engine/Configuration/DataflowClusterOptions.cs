@@ -40,4 +40,16 @@ public sealed class DataflowClusterOptions
     /// </summary>
     [OptionDescription("Cluster: file holding the cluster key, mode 600.", DefaultText = "(none)")]
     public string? KeyFile { get; set; }
+
+    /// <summary>
+    /// TLS on every connection between workers and drivers: a PKCS#12 (.pfx) file holding the cluster's certificate
+    /// and its private key, the same file on every node; a node accepts only peers presenting that certificate.
+    /// Default null: no TLS.
+    /// </summary>
+    [OptionDescription("Cluster: PKCS#12 certificate (with key) for TLS between all nodes.", DefaultText = "(none: no TLS)")]
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>The password of <see cref="TlsCertificate"/>. Default null (none).</summary>
+    [OptionDescription("Cluster: password of the TLS certificate file.", DefaultText = "(none)")]
+    public string? TlsCertificatePassword { get; set; }
 }
