@@ -11,7 +11,7 @@ namespace Dataflow.Cluster;
 internal static class WireProtocol
 {
     /// <summary>Bumped when a grain message or the stage payload changes.</summary>
-    private const int ClusterMessages = 7;
+    private const int ClusterMessages = 8;
 
     public const int Version = (ClusterMessages * 10_000) + (TaskBinary.FormatVersion * 100) + TaskResultCodec.FormatVersion;
 

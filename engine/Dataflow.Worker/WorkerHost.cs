@@ -26,7 +26,9 @@ internal static class WorkerHost
     /// <returns>The process exit code: 0 after a graceful shutdown, 1 when the silo failed.</returns>
     public static async Task<int> RunAsync(DataflowOptions options, IPEndPoint? primary)
     {
-        using var host = Build(options, primary);
+        // Not disposed when the start fails: disposing a silo that never joined waits out its shutdown (12 s and more
+        // with an unreachable Redis), and the process exits at once anyway.
+        var host = Build(options, primary);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dataflow.Worker");
         try
         {
@@ -39,11 +41,22 @@ internal static class WorkerHost
             return FailedExitCode;
         }
 
+        using var started = host;
+
         var details = host.Services.GetRequiredService<ILocalSiloDetails>();
         var silo = details.SiloAddress.Endpoint.ToString();
         var gateway = details.GatewayAddress?.Endpoint.ToString() ?? "none";
         WorkerLog.Started(logger, silo, gateway, options.Worker.ClusterId, options.Cluster.Membership == ClusterMembership.Redis ? $"none (membership in Redis at {options.Cluster.RedisConnection})" : primary?.ToString() ?? "none (this silo is the primary)",
             DescribeExecutor(options), options.Worker.LocalDirectory ?? "default ($TMPDIR/dataflow/worker-<silo port>)");
+        if (WorkerMembership.HasKey(options))
+        {
+            WorkerLog.KeyRequired(logger);
+        }
+        else
+        {
+            WorkerLog.NoKey(logger, silo);
+        }
+
         // Not a log record: a fixed line scripts can wait for, whatever the log format.
         await Console.Error.WriteLineAsync($"{ReadyPrefix} pid={Environment.ProcessId} silo={silo} gateway={gateway}")
             .ConfigureAwait(false);
@@ -82,6 +95,10 @@ internal static class WorkerHost
             WorkerMembership.Configure(siloBuilder, options, primary);
             siloBuilder.Configure<ClusterMembershipOptions>(MembershipTuning.Configure);
             siloBuilder.AddDataflowWorker(options);
+            if (Dataflow.Cluster.Security.ClusterTls.Load(options.Cluster) is { } certificate)
+            {
+                Dataflow.Cluster.Security.ClusterTls.UseDataflowTls(siloBuilder, certificate);
+            }
             Dataflow.MLlib.Cluster.ParameterServerSiloExtensions.AddParameterServer(siloBuilder);
         });
         return builder.Build();

@@ -19,6 +19,13 @@ internal static partial class WorkerLog
     [LoggerMessage(4, LogLevel.Information, "Worker silo {Silo} stopped")]
     public static partial void Stopped(ILogger logger, string silo);
 
+    [LoggerMessage(6, LogLevel.Warning,
+        "No cluster key (Dataflow:Cluster:KeyFile or Dataflow:Cluster:Key): this worker admits any driver, so it listens on loopback only ({Address}); give every worker and driver the same key to reach it from other machines")]
+    public static partial void NoKey(ILogger logger, string address);
+
+    [LoggerMessage(7, LogLevel.Information, "Cluster key configured: drivers must prove they hold it (HMAC challenge-response) before anything of theirs is accepted")]
+    public static partial void KeyRequired(ILogger logger);
+
     [LoggerMessage(5, LogLevel.Error, "The worker silo did not shut down cleanly")]
     public static partial void StopFailed(ILogger logger, Exception exception);
 }

@@ -29,9 +29,13 @@ internal static class ClusterConnection
         TimeSpan responseTimeout, CancellationToken cancellationToken = default)
     {
         var gateways = master.Gateways.Select(Resolve).ToArray();
+        var certificate = Security.ClusterTls.Load(options.Cluster);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // The program owns its signals: the default console lifetime would take SIGTERM and SIGINT to stop this client
+        // and leave the program running without a cluster.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.UseOrleansClient(orleans =>
         {
             if (master.RedisConfiguration is { } redis)
@@ -49,6 +53,11 @@ internal static class ClusterConnection
                 o.ServiceId = WorkerSiloBuilderExtensions.ServiceId;
             });
             orleans.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+            if (certificate is not null)
+            {
+                Security.ClusterTls.UseDataflowTls(orleans, certificate);
+            }
+
             // Without a cluster, say so within seconds rather than retrying for minutes.
             var attempts = 0;
             orleans.UseConnectionRetryFilter(async (_, token) =>
@@ -74,6 +83,14 @@ internal static class ClusterConnection
         }
 
         return host;
+    }
+
+    /// <summary>A lifetime that handles no signal: the client lives as long as the program says.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static IPEndPoint Resolve(string gateway)

@@ -63,7 +63,7 @@ internal sealed partial class OrleansBackend
         lock (_lock)
         {
             gone = [.. _executors.Values.Where(e => !active.Contains(e.Id))];
-            joined = [.. active.Where(id => !_executors.ContainsKey(id) && !_withoutSlots.ContainsKey(id) && !_incompatible.ContainsKey(id) && _settingUp.Add(id))];
+            joined = [.. active.Where(id => !_executors.ContainsKey(id) && !_withoutSlots.ContainsKey(id) && !_incompatible.ContainsKey(id) && !_refused.ContainsKey(id) && _settingUp.Add(id))];
         }
 
         foreach (var executor in gone)
@@ -96,14 +96,19 @@ internal sealed partial class OrleansBackend
                 return;
             }
 
-            var executor = new RemoteExecutor(grain, _client.GetGrain<IBlockServiceGrain>(siloAddress), info);
-            var missing = (await grain.MissingBlobs([.. _assemblies.Select(a => WorkerExecutor.AssemblyKey(a.Assembly.Hash))]).ConfigureAwait(false)).ToHashSet();
+            if (!await AdmitAsync(grain, siloAddress).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var executor = new RemoteExecutor(grain, _client.GetGrain<IBlockServiceGrain>(siloAddress), info, _ticket);
+            var missing = (await grain.MissingBlobs(_ticket, [.. _assemblies.Select(a => WorkerExecutor.AssemblyKey(a.Assembly.Hash))]).ConfigureAwait(false)).ToHashSet();
             foreach (var (assembly, bytes) in _assemblies.Where(a => missing.Contains(WorkerExecutor.AssemblyKey(a.Assembly.Hash))))
             {
                 await executor.EnsureBlobAsync(WorkerExecutor.AssemblyKey(assembly.Hash), bytes).ConfigureAwait(false);
             }
 
-            await grain.RegisterApplication(_spec).ConfigureAwait(false);
+            await grain.RegisterApplication(_ticket, _spec).ConfigureAwait(false);
             ITaskSchedulerEvents? scheduler;
             lock (_lock)
             {
@@ -129,6 +134,51 @@ internal sealed partial class OrleansBackend
             }
         }
     }
+
+    /// <summary>
+    /// Registration's challenge-response (<see cref="Security.ClusterKey"/>): the worker admits this application once
+    /// the driver proved it holds the cluster key, and this driver ships nothing to a worker that did not prove the
+    /// same. False (the worker recorded as refused, and not asked again) when either side's proof fails.
+    /// </summary>
+    private async Task<bool> AdmitAsync(IExecutorGrain grain, string siloAddress)
+    {
+        var challenge = await grain.Challenge(AppId).ConfigureAwait(false);
+        var driverNonce = Security.ClusterKey.NewNonce();
+        // Without a key the proof is empty: a worker that requires one refuses it, and logs that.
+        var proof = _key?.DriverProof(AppId, challenge.Nonce, driverNonce, _ticket.Token) ?? [];
+        byte[]? workerProof;
+        try
+        {
+            workerProof = await grain.Admit(_ticket, driverNonce, proof).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            var advice = _key is null
+                ? "This driver has no cluster key: set Dataflow:Cluster:KeyFile (or Dataflow:Cluster:Key) to the workers' key."
+                : "This driver's key (Dataflow:Cluster:Key / Dataflow:Cluster:KeyFile) is not the workers'.";
+            Refused(siloAddress, $"{e.Message} {advice}");
+            return false;
+        }
+
+        if (_key is not null && !Security.ClusterKey.Matches(_key.WorkerProof(AppId, challenge.Nonce, driverNonce), workerProof))
+        {
+            Refused(siloAddress, workerProof is null
+                ? $"Worker {siloAddress} has no cluster key, and this driver has one: it ships its assemblies only to workers that prove they hold the same key (give the workers Dataflow:Cluster:KeyFile)."
+                : $"Worker {siloAddress} answered with a proof that does not match this driver's cluster key: it ships nothing to it.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Refused(string siloAddress, string reason)
+    {
+        _refused[siloAddress] = reason;
+        LogRefused(siloAddress, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Silo} and this driver did not admit each other; it gets no tasks: {Reason}")]
+    private partial void LogRefused(string silo, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Executor {ExecutorId} joined with {Slots} slots ({Uploaded} assemblies uploaded).")]
     private partial void LogExecutorAdded(string executorId, int slots, int uploaded);

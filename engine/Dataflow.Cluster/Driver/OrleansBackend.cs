@@ -47,6 +47,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, string> _incompatible = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _withoutSlots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _refused = new(StringComparer.Ordinal);
+    private readonly Security.ClusterKey? _key;
+    private readonly AppTicket _ticket;
     private readonly PendingCalls _cleanups = new();
     private Task _membership = Task.CompletedTask;
     private volatile string? _lastSetUpFailure;
@@ -63,6 +66,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         _assemblies = JobAssemblies.Collect();
         _endpoint = new DriverEndpoint(context);
         AppId = Guid.NewGuid().ToString("N");
+        _key = Security.ClusterKey.Load(context.Options.Cluster);
+        _ticket = new AppTicket(AppId, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
             [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes,
@@ -70,6 +75,9 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     }
 
     public string AppId { get; }
+
+    /// <summary>This application's ticket, which its requests to workers carry (for tests).</summary>
+    internal AppTicket Ticket => _ticket;
 
     public int DefaultParallelism { get; private set; }
 
@@ -109,11 +117,16 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
                 break;
             }
 
-            // Workers were found, all of another build (none failed set-up for another reason): waiting would not
-            // change that.
-            if ((!backend._incompatible.IsEmpty && backend._lastSetUpFailure is null) || DateTime.UtcNow > deadline)
+            // Workers were found, all of another build or refusing this driver's key (none failed set-up for another
+            // reason): waiting would not change that.
+            if ((!backend._refused.IsEmpty && backend._lastSetUpFailure is null) || (!backend._incompatible.IsEmpty && backend._lastSetUpFailure is null) || DateTime.UtcNow > deadline)
             {
                 await backend.DisposeAsync().ConfigureAwait(false);
+                if (!backend._refused.IsEmpty)
+                {
+                    throw new ClusterUnavailableException($"The workers at {context.Master} did not admit this driver: {string.Join(" ", backend._refused.Values.Distinct())}");
+                }
+
                 throw new ClusterUnavailableException(backend._incompatible.IsEmpty
                     ? backend._lastSetUpFailure is { } failure
                         ? $"No worker with task slots joined the cluster at {context.Master} within {waitForWorkers.TotalSeconds:0} s; the last attempt: {failure}."
@@ -184,7 +197,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     {
         foreach (var executor in LiveExecutors())
         {
-            _cleanups.Add(executor.Grain.RemoveShuffle(AppId, shuffleId));
+            _cleanups.Add(executor.Grain.RemoveShuffle(_ticket, shuffleId));
         }
     }
 
@@ -201,7 +214,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         var key = WorkerExecutor.BinaryKey(AppId, binaryId);
         foreach (var executor in LiveExecutors().Where(e => e.ForgetBlob(key)))
         {
-            _cleanups.Add(executor.Grain.RemoveStage(AppId, binaryId));
+            _cleanups.Add(executor.Grain.RemoveStage(_ticket, binaryId));
         }
     }
 
@@ -225,7 +238,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         if (executor is not null)
         {
             // A worker that cannot be reached has lost the output anyway.
-            await executor.Grain.RemoveMapOutput(AppId, shuffleId, mapId).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await executor.Grain.RemoveMapOutput(_ticket, shuffleId, mapId).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -238,7 +251,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
         // A worker that cannot be reached has no copy to drop that anyone could read. Holders are forgotten once the
         // copies are dropped; a fetch in between finds a piece gone and reads it from the driver.
-        await Task.WhenAll(LiveExecutors().Select(e => e.Grain.RemoveBroadcast(AppId, broadcastId).WaitAsync(TimeSpan.FromSeconds(30))))
+        await Task.WhenAll(LiveExecutors().Select(e => e.Grain.RemoveBroadcast(_ticket, broadcastId).WaitAsync(TimeSpan.FromSeconds(30))))
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _endpoint.ForgetHolders(broadcastId);
     }
@@ -268,7 +281,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     {
         foreach (var executor in LiveExecutors())
         {
-            _ = executor.Grain.RemoveRdd(AppId, rddId).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _ = executor.Grain.RemoveRdd(_ticket, rddId).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         }
     }
 
@@ -282,7 +295,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             // application itself once this driver stops answering (Dataflow:Worker:DriverTimeout).
             try
             {
-                await executor.Grain.RemoveApplication(AppId).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await executor.Grain.RemoveApplication(_ticket).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -348,8 +361,8 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
             using var call = CancellationTokenSource.CreateLinkedTokenSource(kill, executor.Lost.Token);
             var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId,
                 task.Barrier?.NumTasks ?? 0, task.Barrier?.Epoch ?? 0);
-            var reply = await executor.Grain.RunTask(launch, call.Token).ConfigureAwait(false);
-            var bytes = reply.Inline ?? await Chunks.ReadAllAsync((offset, count) => executor.Blocks.ReadResult(AppId, task.TaskId, offset, count)).ConfigureAwait(false);
+            var reply = await executor.Grain.RunTask(_ticket, launch, call.Token).ConfigureAwait(false);
+            var bytes = reply.Inline ?? await Chunks.ReadAllAsync((offset, count) => executor.Blocks.ReadResult(_ticket, task.TaskId, offset, count)).ConfigureAwait(false);
             return TaskResultCodec.Deserialize(bytes, task, _policy);
         }
         catch (Exception e) when (IsConnectivityFailure(e) || executor.Lost.IsCancellationRequested)

@@ -4,7 +4,7 @@ using Dataflow.Cluster.Grains;
 namespace Dataflow.Cluster.Driver;
 
 /// <summary>The driver's view of one worker's executor: its grain and what was uploaded to it.</summary>
-internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain blocks, ExecutorInfo info)
+internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain blocks, ExecutorInfo info, AppTicket app)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _uploads = new(StringComparer.Ordinal);
 
@@ -37,7 +37,7 @@ internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain bl
         for (long offset = 0; offset < bytes.LongLength || offset == 0; offset += ClusterLimits.ChunkBytes)
         {
             var n = (int)Math.Min(ClusterLimits.ChunkBytes, bytes.LongLength - offset);
-            await Grain.PutBlobChunk(key, offset, bytes.LongLength, bytes.AsSpan((int)offset, n).ToArray()).ConfigureAwait(false);
+            await Grain.PutBlobChunk(app, key, offset, bytes.LongLength, bytes.AsSpan((int)offset, n).ToArray()).ConfigureAwait(false);
             if (n == 0)
             {
                 break;

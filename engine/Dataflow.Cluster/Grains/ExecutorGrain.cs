@@ -4,7 +4,10 @@ using Orleans.Concurrency;
 
 namespace Dataflow.Cluster.Grains;
 
-/// <summary>The executor's Orleans face: reentrant, so many tasks are in flight while each awaits its executor thread.</summary>
+/// <summary>
+/// The executor's Orleans face: reentrant, so many tasks are in flight while each awaits its executor thread. Every
+/// call about an application is checked against its ticket by the executor (<see cref="WorkerExecutor.Application(AppTicket, string)"/>).
+/// </summary>
 [ExecutorPlacement, Reentrant]
 internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorGrain
 {
@@ -12,67 +15,78 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
 
     public Task<ExecutorInfo> GetInfo() => Task.FromResult(new ExecutorInfo(executor.ExecutorId, executor.Host, executor.Slots));
 
-    public Task<string[]> MissingBlobs(string[] hashes) => Task.FromResult(hashes.Where(h => !executor.Blobs.Has(h)).ToArray());
+    public Task<RegistrationChallenge> Challenge(string appId) => Task.FromResult(executor.Admission.Challenge(appId));
 
-    public Task PutBlobChunk(string key, long offset, long totalLength, byte[] chunk)
+    public Task<byte[]?> Admit(AppTicket app, byte[] driverNonce, byte[] proof) => Task.FromResult(executor.Admission.Admit(app, driverNonce, proof));
+
+    public Task<string[]> MissingBlobs(AppTicket app, string[] hashes)
     {
-        executor.Blobs.Put(key, offset, totalLength, chunk);
+        executor.Admission.Require(app, nameof(MissingBlobs));
+        return Task.FromResult(hashes.Where(h => !executor.Blobs.Has(h)).ToArray());
+    }
+
+    public Task PutBlobChunk(AppTicket app, string key, long offset, long totalLength, byte[] chunk)
+    {
+        executor.PutBlobChunk(app, key, offset, totalLength, chunk);
         return Task.CompletedTask;
     }
 
-    public Task RegisterApplication(ApplicationSpec spec)
+    public Task RegisterApplication(AppTicket app, ApplicationSpec spec)
     {
-        executor.Register(spec);
+        executor.Register(app, spec);
         return Task.CompletedTask;
     }
 
-    public Task<TaskReply> RunTask(TaskLaunch request, CancellationToken cancellationToken) => executor.RunAsync(request, cancellationToken);
+    public Task<TaskReply> RunTask(AppTicket app, TaskLaunch request, CancellationToken cancellationToken) => executor.RunAsync(app, request, cancellationToken);
 
-    public Task RemoveShuffle(string appId, int shuffleId)
+    public Task RemoveShuffle(AppTicket app, int shuffleId)
     {
-        executor.Application(appId).RemoveShuffle(shuffleId);
+        executor.Application(app).RemoveShuffle(shuffleId);
         return Task.CompletedTask;
     }
 
-    public Task RemoveStage(string appId, long binaryId)
+    public Task RemoveStage(AppTicket app, long binaryId)
     {
-        executor.Application(appId).Stages.Remove(binaryId);
+        executor.Application(app).Stages.Remove(binaryId);
         return Task.CompletedTask;
     }
 
-    public Task RemoveMapOutput(string appId, int shuffleId, int mapId)
+    public Task RemoveMapOutput(AppTicket app, int shuffleId, int mapId)
     {
-        executor.Application(appId).ShuffleFiles.RemoveMapOutput(shuffleId, mapId);
+        executor.Application(app).ShuffleFiles.RemoveMapOutput(shuffleId, mapId);
         return Task.CompletedTask;
     }
 
-    public Task RemoveBroadcast(string appId, long broadcastId)
+    public Task RemoveBroadcast(AppTicket app, long broadcastId)
     {
-        executor.Application(appId).RemoveBroadcast(broadcastId);
+        executor.Application(app).RemoveBroadcast(broadcastId);
         return Task.CompletedTask;
     }
 
-    public Task RemoveRdd(string appId, int rddId)
+    public Task RemoveRdd(AppTicket app, int rddId)
     {
-        executor.Application(appId).RemoveRdd(rddId);
+        executor.Application(app).RemoveRdd(rddId);
         return Task.CompletedTask;
     }
 
-    public Task RemoveApplication(string appId)
+    public Task RemoveApplication(AppTicket app)
     {
-        executor.RemoveApplication(appId);
-        return Task.CompletedTask;
+        _ = executor.Application(app);
+        return executor.RemoveApplicationAsync(app.AppId);
     }
 }
 
-/// <summary>The block service's Orleans face: serves chunks of this worker's shuffle blocks and stored results.</summary>
+/// <summary>
+/// The block service's Orleans face: serves chunks of this worker's shuffle blocks and stored results, each only to a
+/// request carrying its application's ticket.
+/// </summary>
 [ExecutorPlacement, Reentrant]
 internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlockServiceGrain
 {
-    public Task<byte[]> ReadShuffleBlock(string appId, int shuffleId, int mapId, int reduceId, long offset, int count)
+    public Task<byte[]> ReadShuffleBlock(AppTicket app, int shuffleId, int mapId, int reduceId, long offset, int count)
     {
         var block = new Dataflow.Shuffle.ShuffleBlockId(shuffleId, mapId, reduceId);
-        using var stream = executor.Application(appId).ShuffleFiles.OpenBlock(block, null!);
+        using var stream = executor.Application(app).ShuffleFiles.OpenBlock(block, null!);
         var n = (int)Math.Clamp(stream.Length - offset, 0, Math.Min(count, ClusterLimits.ChunkBytes));
         var bytes = new byte[n];
         stream.Seek(offset, SeekOrigin.Begin);
@@ -80,12 +94,12 @@ internal sealed class BlockServiceGrain(WorkerExecutor executor) : Grain, IBlock
         return Task.FromResult(bytes);
     }
 
-    public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) =>
-        Task.FromResult(executor.Application(appId).Blocks.ReadCachedBlock(new Dataflow.Storage.RddBlockId(rddId, partition), offset, count));
+    public Task<DataChunk> ReadCachedBlock(AppTicket app, int rddId, int partition, long offset, int count) =>
+        Task.FromResult(executor.Application(app).Blocks.ReadCachedBlock(new Dataflow.Storage.RddBlockId(rddId, partition), offset, count));
 
-    public Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count) =>
-        Task.FromResult(executor.Application(appId).Stages.ReadResult(taskId, offset, count));
+    public Task<DataChunk> ReadResult(AppTicket app, long taskId, long offset, int count) =>
+        Task.FromResult(executor.Application(app).Stages.ReadResult(taskId, offset, count));
 
-    public Task<byte[]> ReadBroadcastPiece(string appId, long broadcastId, int piece) =>
-        Task.FromResult(executor.Application(appId).BroadcastPieces.Read(broadcastId, piece));
+    public Task<byte[]> ReadBroadcastPiece(AppTicket app, long broadcastId, int piece) =>
+        Task.FromResult(executor.Application(app).BroadcastPieces.Read(broadcastId, piece));
 }

@@ -88,3 +88,24 @@ public sealed record BroadcastManifest(
     [property: Id(1)] int PieceBytes,
     [property: Id(2)] ulong[] Checksums,
     [property: Id(3)] string[][] Holders);
+
+/// <summary>
+/// Which application a request is for, and the caller's proof that it acts for that application: the ticket its
+/// driver chose and registered with the workers after proving it holds the cluster key. Workers serve an
+/// application's files, blocks and tasks only to requests that carry its ticket, so an application id seen in a log,
+/// a directory name or <c>dataflow workers</c> opens nothing.
+/// </summary>
+/// <param name="AppId">The application.</param>
+/// <param name="Token">Random bytes its driver chose, compared in constant time.</param>
+[GenerateSerializer, Immutable]
+public sealed record AppTicket([property: Id(0)] string AppId, [property: Id(1)] byte[] Token)
+{
+    /// <summary>The application id only: the token stays out of logs.</summary>
+    public override string ToString() => AppId;
+}
+
+/// <summary>A worker's challenge to a driver registering an application.</summary>
+/// <param name="Nonce">Fresh random bytes the driver's proof must cover.</param>
+/// <param name="KeyRequired">Whether the worker has a cluster key (without one it admits any driver, and listens on loopback only).</param>
+[GenerateSerializer, Immutable]
+public sealed record RegistrationChallenge([property: Id(0)] byte[] Nonce, [property: Id(1)] bool KeyRequired);

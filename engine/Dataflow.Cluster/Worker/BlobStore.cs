@@ -12,7 +12,8 @@ internal sealed class BlobStore
 
     public bool Has(string key) => _blobs.TryGetValue(key, out var blob) && blob.IsComplete;
 
-    public void Put(string key, long offset, long totalLength, byte[] chunk)
+    /// <summary>Stores a chunk; true when this chunk completed the blob.</summary>
+    public bool Put(string key, long offset, long totalLength, byte[] chunk)
     {
         if (totalLength < 0 || totalLength > Array.MaxLength || offset < 0 || offset + chunk.Length > totalLength)
         {
@@ -25,7 +26,7 @@ internal sealed class BlobStore
             throw new InvalidOperationException($"Blob {key} was announced with {blob.Length} bytes, now with {totalLength}.");
         }
 
-        blob.Write(offset, chunk);
+        return blob.Write(offset, chunk);
     }
 
     /// <summary>The blob's bytes; it must be complete.</summary>
@@ -69,15 +70,18 @@ internal sealed class BlobStore
             }
         }
 
-        public void Write(long offset, byte[] chunk)
+        public bool Write(long offset, byte[] chunk)
         {
             lock (_lock)
             {
-                if (_offsets.Add(offset))
+                if (!_offsets.Add(offset))
                 {
-                    chunk.CopyTo(Bytes, offset);
-                    _received += chunk.Length;
+                    return false;
                 }
+
+                chunk.CopyTo(Bytes, offset);
+                _received += chunk.Length;
+                return _received == Length;
             }
         }
     }

@@ -17,22 +17,22 @@ internal sealed class BlockTransferService
 
     private readonly ConcurrentDictionary<RddBlockId, string[]> _cachedElsewhere = new();
     private readonly ConcurrentDictionary<RddBlockId, ServedBlock> _servedBlocks = new();
-    private readonly string _appId;
+    private readonly AppTicket _app;
     private readonly string _executorId;
     private readonly string _directory;
     private readonly IGrainFactory _grains;
     private readonly long _fetchToMemoryLimit;
     private long _spooledFetches;
 
-    /// <param name="appId">The application.</param>
+    /// <param name="app">The application, whose ticket requests to other workers carry.</param>
     /// <param name="executorId">This worker's executor.</param>
     /// <param name="directory">The application's directory on this worker (blocks, served and fetched copies go below it).</param>
     /// <param name="memory">The executor's memory, shared by the block manager.</param>
     /// <param name="grains">Reaches the other workers' block services.</param>
     /// <param name="fetchToMemoryLimit">Fetched blocks larger than this go through a local file.</param>
-    public BlockTransferService(string appId, string executorId, string directory, MemoryManager memory, IGrainFactory grains, long fetchToMemoryLimit)
+    public BlockTransferService(AppTicket app, string executorId, string directory, MemoryManager memory, IGrainFactory grains, long fetchToMemoryLimit)
     {
-        _appId = appId;
+        _app = app;
         _executorId = executorId;
         _directory = directory;
         _grains = grains;
@@ -163,7 +163,7 @@ internal sealed class BlockTransferService
             try
             {
                 var holder = _grains.GetGrain<IBlockServiceGrain>(executor);
-                var stream = Chunks.ReadAllAsync((offset, count) => holder.ReadCachedBlock(_appId, block.RddId, block.Partition, offset, count), OpenFetchTarget)
+                var stream = Chunks.ReadAllAsync((offset, count) => holder.ReadCachedBlock(_app, block.RddId, block.Partition, offset, count), OpenFetchTarget)
                     .GetAwaiter().GetResult();
                 if (stream.Length > 0)
                 {

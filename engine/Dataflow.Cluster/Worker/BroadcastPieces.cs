@@ -11,7 +11,7 @@ namespace Dataflow.Cluster.Worker;
 /// checksum, is read from the driver instead.
 /// </summary>
 /// <remarks>Spark: TorrentBroadcast.readBlocks.</remarks>
-internal sealed class BroadcastPieces(string directory, string executorId, string appId, IDriverEndpoint driver, IGrainFactory grains)
+internal sealed class BroadcastPieces(string directory, string executorId, AppTicket app, IDriverEndpoint driver, IGrainFactory grains)
 {
     private static readonly TimeSpan s_peerTimeout = TimeSpan.FromSeconds(10);
 
@@ -79,7 +79,7 @@ internal sealed class BroadcastPieces(string directory, string executorId, strin
         {
             try
             {
-                var bytes = await grains.GetGrain<IBlockServiceGrain>(peer).ReadBroadcastPiece(appId, id, piece).WaitAsync(s_peerTimeout).ConfigureAwait(false);
+                var bytes = await grains.GetGrain<IBlockServiceGrain>(peer).ReadBroadcastPiece(app, id, piece).WaitAsync(s_peerTimeout).ConfigureAwait(false);
                 if (bytes.Length == 0)
                 {
                     // Dropped there (unpersisted): that holder has none of this broadcast's pieces any more.

@@ -11,7 +11,7 @@ namespace Dataflow.Cluster.Worker;
 /// in flight however many blocks a merge keeps open. A failed or short fetch is an <see cref="IOException"/>, which the
 /// shuffle reader turns into a fetch failure.
 /// </summary>
-internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId, string appId, ShuffleBlockId block, long length, SemaphoreSlim readAhead) : Stream
+internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId, AppTicket app, ShuffleBlockId block, long length, SemaphoreSlim readAhead) : Stream
 {
     private const int MaxAhead = 3;
 
@@ -103,7 +103,7 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId
             }
 
             var count = (int)Math.Min(ClusterLimits.ChunkBytes, length - _requested);
-            _inFlight.Enqueue((owner.ReadShuffleBlock(appId, block.ShuffleId, block.MapId, block.ReduceId, _requested, count), count, budgeted));
+            _inFlight.Enqueue((owner.ReadShuffleBlock(app, block.ShuffleId, block.MapId, block.ReduceId, _requested, count), count, budgeted));
             _requested += count;
         }
     }

@@ -7,7 +7,7 @@ namespace Dataflow.Cluster.Worker;
 /// A worker's shuffle storage for one application: map outputs are written to local files; a block is read directly
 /// when this worker wrote it and otherwise streamed from the owning worker's block service.
 /// </summary>
-internal sealed class RemoteShuffleManager(LocalShuffleManager local, string appId, IGrainFactory grains, SemaphoreSlim readAhead) : IShuffleManager
+internal sealed class RemoteShuffleManager(LocalShuffleManager local, AppTicket app, IGrainFactory grains, SemaphoreSlim readAhead) : IShuffleManager
 {
     public LocalShuffleManager Local => local;
 
@@ -19,7 +19,7 @@ internal sealed class RemoteShuffleManager(LocalShuffleManager local, string app
     public Stream OpenBlock(ShuffleBlockId block, MapStatus status) =>
         status.ExecutorId == local.ExecutorId
             ? local.OpenBlock(block, status)
-            : new RemoteBlockStream(grains.GetGrain<IBlockServiceGrain>(status.ExecutorId), status.ExecutorId, appId, block, status.BlockSizes[block.ReduceId], readAhead);
+            : new RemoteBlockStream(grains.GetGrain<IBlockServiceGrain>(status.ExecutorId), status.ExecutorId, app, block, status.BlockSizes[block.ReduceId], readAhead);
 
     public void RemoveMapOutput(int shuffleId, int mapId) => local.RemoveMapOutput(shuffleId, mapId);
 

@@ -19,9 +19,18 @@ internal sealed partial class WorkerApplication : IDisposable
     private readonly IDriverEndpoint _driver;
     private readonly ILogger _logger;
 
-    public WorkerApplication(ApplicationSpec spec, WorkerExecutor executor, IGrainFactory grains, ILogger logger)
+    private readonly Lock _tasksLock = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _activeTasks;
+    private bool _stopRequested;
+    private TaskCompletionSource? _idle;
+
+    public WorkerApplication(ApplicationSpec spec, byte[] token, WorkerExecutor executor, IGrainFactory grains, ILogger logger)
     {
         AppId = spec.AppId;
+        Token = token;
+        AssemblyHashes = [.. spec.Assemblies.Select(a => a.Hash)];
+        var ticket = new AppTicket(AppId, token);
         _driver = spec.Driver;
         _logger = logger;
         _directory = Path.Combine(executor.Directory, "apps", spec.AppId);
@@ -43,13 +52,13 @@ internal sealed partial class WorkerApplication : IDisposable
 
         LogSetUp(logger, AppId, string.Join(", ", loaded.Select(a => a.GetName().Name)), string.Join(", ", provided.Select(a => $"{a.GetName().Name} {a.GetName().Version}")));
         Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
-        BroadcastPieces = new BroadcastPieces(Path.Combine(_directory, "broadcast"), executor.ExecutorId, AppId, _driver, grains);
+        BroadcastPieces = new BroadcastPieces(Path.Combine(_directory, "broadcast"), executor.ExecutorId, ticket, _driver, grains);
         SerializerRegistrations.Register(AppId, spec.SerializerRegistrations, LoadContext, Policy);
         var local = new LocalShuffleManager(executor.ExecutorId, Path.Combine(_directory, "shuffle"), spec.FileBufferSize);
-        Blocks = new BlockTransferService(AppId, executor.ExecutorId, _directory, executor.Memory, grains, spec.FetchToMemoryLimit);
+        Blocks = new BlockTransferService(ticket, executor.ExecutorId, _directory, executor.Memory, grains, spec.FetchToMemoryLimit);
         Environment = new ExecutionEnvironment(
             executor.ExecutorId,
-            new RemoteShuffleManager(local, AppId, grains, executor.ReadAhead),
+            new RemoteShuffleManager(local, ticket, grains, executor.ReadAhead),
             new MapOutputTracker(),
             Blocks.BlockManager)
         {
@@ -64,6 +73,57 @@ internal sealed partial class WorkerApplication : IDisposable
     }
 
     public string AppId { get; }
+
+    /// <summary>The ticket its driver registered it with, which every request about it must carry.</summary>
+    public byte[] Token { get; }
+
+    /// <summary>The content hashes of its job assemblies.</summary>
+    public IReadOnlyList<string> AssemblyHashes { get; }
+
+    /// <summary>Cancelled when the application is removed: its running tasks stop at their next record.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>Counts a task in; false once the application is being removed.</summary>
+    public bool TryEnterTask()
+    {
+        lock (_tasksLock)
+        {
+            if (_stopRequested)
+            {
+                return false;
+            }
+
+            _activeTasks++;
+            return true;
+        }
+    }
+
+    /// <summary>Counts a task out.</summary>
+    public void ExitTask()
+    {
+        lock (_tasksLock)
+        {
+            if (--_activeTasks == 0)
+            {
+                _idle?.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Cancels the running tasks and waits up to <paramref name="grace"/> for them to end.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        Task idle;
+        lock (_tasksLock)
+        {
+            _stopRequested = true;
+            idle = _activeTasks == 0 ? Task.CompletedTask : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        // Outside the lock: cancellation callbacks complete queued tasks, which count themselves out.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await idle.WaitAsync(grace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     /// <summary>When the driver last answered (or the application was set up).</summary>
     public DateTime DriverLastSeen { get; private set; } = DateTime.UtcNow;
@@ -148,6 +208,7 @@ internal sealed partial class WorkerApplication : IDisposable
         }
 
         Stages.Dispose();
+        _stopping.Dispose();
         Environment.ShuffleManager.Dispose();
         Environment.BlockManager.Dispose();
         if (System.IO.Directory.Exists(_directory))

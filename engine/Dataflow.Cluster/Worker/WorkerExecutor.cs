@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Dataflow.Cluster.Grains;
+using Dataflow.Cluster.Security;
 using Dataflow.Configuration;
 using Dataflow.Execution;
 using Dataflow.Scheduling;
@@ -22,6 +25,9 @@ internal sealed partial class WorkerExecutor : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<WorkerApplication>> _applications = new(StringComparer.Ordinal);
     private readonly LocalBackend? _slots;
     private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
+    /// <summary>How long a removed application's cancelled tasks are awaited before its files are deleted anyway.</summary>
+    private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(10);
+
     private readonly IGrainFactory _grains;
     private readonly ILogger _logger;
     private readonly TimeSpan _driverTimeout;
@@ -40,6 +46,7 @@ internal sealed partial class WorkerExecutor : IDisposable
         Directory = Path.Combine(Path.GetFullPath(root), $"executor-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Memory = new MemoryManager(options.Executor.Memory.Bytes);
         _slots = Slots > 0 ? new LocalBackend(Slots, environment: null) : null;
+        Admission = new ApplicationAdmission(ClusterKey.Load(options.Cluster), ExecutorId, _logger);
         _driverTimeout = options.Worker.DriverTimeout;
         _driverChecks = new Timer(_ => _ = CheckDriversAsync(), null, _driverTimeout / 4, _driverTimeout / 4);
     }
@@ -62,6 +69,9 @@ internal sealed partial class WorkerExecutor : IDisposable
 
     public BlobStore Blobs { get; } = new();
 
+    /// <summary>Which drivers' applications this worker accepts requests for.</summary>
+    public ApplicationAdmission Admission { get; }
+
     /// <summary>The worker-wide read-ahead budget of remote shuffle fetches, in chunks.</summary>
     public SemaphoreSlim ReadAhead { get; } = new(ClusterLimits.ReadAheadChunks);
 
@@ -79,10 +89,51 @@ internal sealed partial class WorkerExecutor : IDisposable
     /// <summary>The prefix of every stage payload blob of an application.</summary>
     public static string BinaryPrefix(string appId) => $"bin-{appId}-";
 
-    public void Register(ApplicationSpec spec) =>
-        _ = _applications.GetOrAdd(spec.AppId, _ => new Lazy<WorkerApplication>(() => new WorkerApplication(spec, this, _grains, _logger))).Value;
+    /// <summary>Sets up an admitted application (idempotent).</summary>
+    public void Register(AppTicket app, ApplicationSpec spec)
+    {
+        var token = Admission.TokenOf(app);
+        if (spec.AppId != app.AppId)
+        {
+            throw new ArgumentException($"The ticket of application {app.AppId} cannot register application {spec.AppId}.", nameof(spec));
+        }
 
-    public WorkerApplication Application(string appId) =>
+        var registered = _applications.GetOrAdd(spec.AppId, _ => new Lazy<WorkerApplication>(() => new WorkerApplication(spec, token, this, _grains, _logger))).Value;
+        Admission.Check(app, registered.Token, nameof(Register));
+    }
+
+    /// <summary>A registered application, for a request that carries its ticket; any other request is refused and logged.</summary>
+    public WorkerApplication Application(AppTicket app, [CallerMemberName] string request = "")
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var application = Application(app.AppId);
+        Admission.Check(app, application.Token, request);
+        return application;
+    }
+
+    /// <summary>Receives a chunk of a blob for an admitted application: one of its own stage payloads, or a job assembly checked against its hash.</summary>
+    public void PutBlobChunk(AppTicket app, string key, long offset, long totalLength, byte[] chunk)
+    {
+        Admission.Require(app, nameof(PutBlobChunk));
+        var assembly = key.StartsWith("asm-", StringComparison.Ordinal);
+        if (!assembly && !(key.StartsWith(BinaryPrefix(app.AppId), StringComparison.Ordinal) && long.TryParse(key.AsSpan(BinaryPrefix(app.AppId).Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            throw new UnauthorizedAccessException($"Executor {ExecutorId} refused blob {key} from application {app.AppId}: an application uploads job assemblies (asm-<sha256>) and its own stage payloads ({BinaryPrefix(app.AppId)}<id>) only.");
+        }
+
+        if (Blobs.Put(key, offset, totalLength, chunk) && assembly)
+        {
+            // Content-addressed and shared by applications: bytes that do not match their name are dropped.
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Blobs.Get(key)));
+            if (AssemblyKey(hash) != key)
+            {
+                Blobs.Remove(key);
+                throw new InvalidDataException($"Executor {ExecutorId}: the bytes uploaded as {key} by application {app.AppId} have SHA-256 {hash}; dropped.");
+            }
+        }
+    }
+
+    private WorkerApplication Application(string appId) =>
         _applications.TryGetValue(appId, out var app)
             ? app.Value
             : throw new InvalidOperationException($"Application {appId} is not registered on executor {ExecutorId}.");
@@ -90,27 +141,40 @@ internal sealed partial class WorkerExecutor : IDisposable
     /// <summary>Task attempts of an application in progress here now (for tests: a killed one ends at once).</summary>
     public int RunningTasks(string appId) => _running.GetValueOrDefault(appId);
 
-    public async Task<TaskReply> RunAsync(TaskLaunch request, CancellationToken cancellationToken)
+    public async Task<TaskReply> RunAsync(AppTicket ticket, TaskLaunch request, CancellationToken cancellationToken)
     {
+        var app = Application(ticket, nameof(RunAsync));
+        if (request.AppId != ticket.AppId)
+        {
+            throw new UnauthorizedAccessException($"Executor {ExecutorId} refused a task of application {request.AppId} sent with the ticket of {ticket.AppId}.");
+        }
+
+        // A task of an application being removed (its driver is gone) is not started; running ones are cancelled.
+        if (!app.TryEnterTask())
+        {
+            throw new OperationCanceledException($"Application {app.AppId} is being removed from executor {ExecutorId}.");
+        }
+
         _running.AddOrUpdate(request.AppId, 1, static (_, n) => n + 1);
         try
         {
-            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Stopping);
+            return await RunCoreAsync(request, app, linked.Token).ConfigureAwait(false);
         }
         finally
         {
             _running.AddOrUpdate(request.AppId, 0, static (_, n) => n - 1);
+            app.ExitTask();
         }
     }
 
-    private async Task<TaskReply> RunCoreAsync(TaskLaunch request, CancellationToken cancellationToken)
+    private async Task<TaskReply> RunCoreAsync(TaskLaunch request, WorkerApplication app, CancellationToken cancellationToken)
     {
         if (_slots is null)
         {
             throw new InvalidOperationException($"Silo {ExecutorId} runs no executor (it is a membership-only primary).");
         }
 
-        var app = Application(request.AppId);
         var description = new TaskDescription(request.TaskId, request.JobId, request.StageId, request.StageAttempt, request.PartitionId, request.Attempt, null!, [])
         {
             Barrier = request.BarrierTasks > 0 ? new BarrierLaunch(request.BarrierTasks, request.BarrierEpoch) : null,
@@ -190,7 +254,7 @@ internal sealed partial class WorkerExecutor : IDisposable
                 if (DateTime.UtcNow - app.DriverLastSeen > _driverTimeout)
                 {
                     LogDriverGone(appId, _driverTimeout);
-                    RemoveApplication(appId);
+                    await RemoveApplicationAsync(appId).ConfigureAwait(false);
                 }
             }
         }
@@ -200,12 +264,27 @@ internal sealed partial class WorkerExecutor : IDisposable
         }
     }
 
-    public void RemoveApplication(string appId)
+    /// <summary>
+    /// Drops an application: its running tasks are cancelled (each stops at its next record) and awaited, for a
+    /// while, before its files, cached blocks, broadcast copies, stage payloads and the job assemblies no other
+    /// application uses are deleted.
+    /// </summary>
+    public async Task RemoveApplicationAsync(string appId)
     {
-        _running.TryRemove(appId, out _);
-        if (_applications.TryRemove(appId, out var app) && app.IsValueCreated)
+        Admission.Forget(appId);
+        if (!_applications.TryRemove(appId, out var entry) || !entry.IsValueCreated)
         {
-            app.Value.Dispose();
+            return;
+        }
+
+        var app = entry.Value;
+        await app.StopAsync(s_stopGrace).ConfigureAwait(false);
+        app.Dispose();
+        _running.TryRemove(appId, out _);
+        var inUse = _applications.Values.Where(a => a.IsValueCreated).SelectMany(a => a.Value.AssemblyHashes).ToHashSet(StringComparer.Ordinal);
+        foreach (var hash in app.AssemblyHashes.Where(h => !inUse.Contains(h)))
+        {
+            Blobs.Remove(AssemblyKey(hash));
         }
     }
 
@@ -215,7 +294,7 @@ internal sealed partial class WorkerExecutor : IDisposable
         _slots?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var appId in _applications.Keys)
         {
-            RemoveApplication(appId);
+            RemoveApplicationAsync(appId).GetAwaiter().GetResult();
         }
 
         if (System.IO.Directory.Exists(Directory))

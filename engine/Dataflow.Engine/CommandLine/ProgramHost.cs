@@ -7,7 +7,7 @@ namespace Dataflow.CommandLine;
 /// <summary>
 /// Runs a command-line program with the exit-code conventions: 0 success; 2 usage error or bad input (one line on
 /// standard error); 1 the job failed (a one-line summary); 130 cancelled by Ctrl-C (the running action is cancelled
-/// cleanly). Standard output is left to the program's results. While the program runs, contexts created without a
+/// cleanly); 143 terminated by SIGTERM (cancelled the same way). Standard output is left to the program's results. While the program runs, contexts created without a
 /// logger factory log to standard error, one line per message, at <c>Dataflow:Log:Level</c> (<c>--log-level</c>,
 /// default warning) and above.
 /// </summary>
@@ -18,6 +18,9 @@ public static class ProgramHost
 
     /// <summary>Exit code after Ctrl-C.</summary>
     public const int CancelledExitCode = 130;
+
+    /// <summary>Exit code after SIGTERM (128 + 15, as a shell reports a process it terminated).</summary>
+    public const int TerminatedExitCode = 143;
 
     /// <summary>
     /// Parses <paramref name="args"/> with <paramref name="parser"/> (which should have the standard options), prints
@@ -39,6 +42,16 @@ public static class ProgramHost
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        var terminated = false;
+        // SIGTERM (a supervisor, `dataflow submit` forwarding one) cancels like Ctrl-C instead of ending the process
+        // mid-write; hosts started inside the program (an Orleans client) must not take the signal for themselves.
+        using var onTerm = OperatingSystem.IsWindows() ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                terminated = true;
+                cancellation.Cancel();
+            });
         try
         {
             var parsed = parser.Parse(args);
@@ -66,8 +79,8 @@ public static class ProgramHost
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"{parser.ProgramName}: cancelled").ConfigureAwait(false);
-            return CancelledExitCode;
+            await Console.Error.WriteLineAsync($"{parser.ProgramName}: {(terminated ? "terminated" : "cancelled")}").ConfigureAwait(false);
+            return terminated ? TerminatedExitCode : CancelledExitCode;
         }
         catch (Exception e) when (BadInput(e) is { } message)
         {
@@ -88,7 +101,7 @@ public static class ProgramHost
     /// <summary>The one-line message of an error that is the user's to fix, or null for a job failure.</summary>
     private static string? BadInput(Exception e) => e switch
     {
-        UsageException or BadInputException or OutputExistsException or OutputPathException or FileNotFoundException or DirectoryNotFoundException => e.Message,
+        UsageException or BadInputException or DataflowConfigurationException or OutputExistsException or OutputPathException or FileNotFoundException or DirectoryNotFoundException => e.Message,
         JobFailedException { InnerException: BadInputException bad } => bad.Message,
         _ => null,
     };

@@ -52,7 +52,7 @@ public sealed class ClusterCheckpointLoopTests
                 await backend.CleanupsDrainedAsync();
                 var held = (Lineage.Depth(state),
                     ctx.MapOutputs.ShuffleIds.Count + ctx.Scheduler.MapStageCount + ctx.Scheduler.ReleasedStageIdCount,
-                    workers.Sum(w => w.Application(backend.AppId).Environment.MapOutputs.ShuffleIds.Count + w.Application(backend.AppId).Stages.Count),
+                    workers.Sum(w => w.Application(backend.Ticket).Environment.MapOutputs.ShuffleIds.Count + w.Application(backend.Ticket).Stages.Count),
                     Directory.EnumerateFiles(cluster.Root, "*", SearchOption.AllDirectories).Count(f => f.Contains(Path.Combine("apps", backend.AppId), StringComparison.Ordinal)));
                 early ??= held;
                 if (iteration == 1_000)

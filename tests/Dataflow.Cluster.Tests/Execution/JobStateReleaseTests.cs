@@ -84,7 +84,7 @@ public sealed class JobStateReleaseTests
         // Every worker.
         foreach (var worker in workers)
         {
-            var app = worker.Application(backend.AppId);
+            var app = worker.Application(backend.Ticket);
             Assert.Equal(0, app.Stages.Count);
             Assert.Equal(0, worker.Blobs.Count(binaries));
             Assert.Empty(app.Environment.MapOutputs.ShuffleIds);

@@ -82,13 +82,13 @@ public sealed class RemoteCachedBlockTests
         Assert.True(away > 0, "every task ran where its block was");
         Assert.Equal(48_000, computed.Value);
         var cluster = await SharedCluster.StartAsync();
-        var appId = ((OrleansBackend)ctx.Backend).AppId;
+        var ticket = ((OrleansBackend)ctx.Backend).Ticket;
         var spooled = cluster.Cluster.Silos.Cast<InProcessSiloHandle>()
-            .Sum(s => s.SiloHost.Services.GetRequiredService<WorkerExecutor>().Application(appId).Blocks.SpooledFetches);
+            .Sum(s => s.SiloHost.Services.GetRequiredService<WorkerExecutor>().Application(ticket).Blocks.SpooledFetches);
         Assert.Equal(away, spooled);
 
         // Holders serialised object blocks into files to serve them, and removed each after its last chunk.
         Assert.DoesNotContain(Directory.EnumerateFiles(cluster.Root, "*", SearchOption.AllDirectories),
-            f => f.Contains(Path.Combine("apps", appId, "served"), StringComparison.Ordinal));
+            f => f.Contains(Path.Combine("apps", ticket.AppId, "served"), StringComparison.Ordinal));
     }
 }

@@ -7,7 +7,7 @@ namespace Dataflow.Cluster.Tests.Support;
 /// An in-process Orleans cluster of worker silos, each with its own executor and local directory; one per test run
 /// (<see cref="SharedCluster"/>), as starting one costs about two seconds.
 /// </summary>
-public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null, Action<DataflowOptions>? configureOptions = null, bool parameterServer = false)
+public sealed class InProcessCluster(string name = "shared", Action<Orleans.Hosting.ISiloBuilder>? configure = null, Action<DataflowOptions>? configureOptions = null, bool parameterServer = false, Action<Orleans.Hosting.IClientBuilder>? configureClient = null)
     : IAsyncLifetime
 {
     public const int Workers = 2;
@@ -43,6 +43,11 @@ public sealed class InProcessCluster(string name = "shared", Action<Orleans.Host
 
             configure?.Invoke(siloBuilder);
         });
+        if (configureClient is not null)
+        {
+            builder.ConfigureClient(configureClient);
+        }
+
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Driver.OrleansBackendFactory.TestClients[Master] = Cluster.Client;

@@ -15,7 +15,7 @@ public sealed class RemoteBlockStreamTests
         var service = new FakeBlockService(blockLength: (ClusterLimits.ChunkBytes * 3) + 12_345);
         var budget = new SemaphoreSlim(ReadAhead);
         var streams = Enumerable.Range(0, Streams)
-            .Select(m => new RemoteBlockStream(service, "worker-1", "app", new ShuffleBlockId(0, m, 0), service.BlockLength, budget)).ToList();
+            .Select(m => new RemoteBlockStream(service, "worker-1", new AppTicket("app", new byte[16]), new ShuffleBlockId(0, m, 0), service.BlockLength, budget)).ToList();
         var copies = streams.Select(_ => new MemoryStream()).ToList();
 
         // Like a k-way merge: a little from each stream in turn.
@@ -52,7 +52,7 @@ public sealed class RemoteBlockStreamTests
     public void ShortChunk_IsAnIOExceptionNamingTheBlock()
     {
         var service = new FakeBlockService(blockLength: 1_000) { Truncate = true };
-        using var stream = new RemoteBlockStream(service, "worker-1", "app", new ShuffleBlockId(3, 1, 2), 1_000, new SemaphoreSlim(2));
+        using var stream = new RemoteBlockStream(service, "worker-1", new AppTicket("app", new byte[16]), new ShuffleBlockId(3, 1, 2), 1_000, new SemaphoreSlim(2));
 
         var error = Assert.Throws<IOException>(() => stream.ReadExactly(new byte[1_000]));
 
@@ -77,7 +77,7 @@ public sealed class RemoteBlockStreamTests
             return bytes;
         }
 
-        public async Task<byte[]> ReadShuffleBlock(string appId, int shuffleId, int mapId, int reduceId, long offset, int count)
+        public async Task<byte[]> ReadShuffleBlock(AppTicket app, int shuffleId, int mapId, int reduceId, long offset, int count)
         {
             Assert.InRange(count, 1, ClusterLimits.ChunkBytes);
             var now = Interlocked.Increment(ref _inFlight);
@@ -87,11 +87,11 @@ public sealed class RemoteBlockStreamTests
             return Block(mapId).AsSpan((int)offset, Truncate ? count / 2 : count).ToArray();
         }
 
-        public Task<DataChunk> ReadResult(string appId, long taskId, long offset, int count) => throw new NotSupportedException();
+        public Task<DataChunk> ReadResult(AppTicket app, long taskId, long offset, int count) => throw new NotSupportedException();
 
-        public Task<DataChunk> ReadCachedBlock(string appId, int rddId, int partition, long offset, int count) => throw new NotSupportedException();
+        public Task<DataChunk> ReadCachedBlock(AppTicket app, int rddId, int partition, long offset, int count) => throw new NotSupportedException();
 
-        public Task<byte[]> ReadBroadcastPiece(string appId, long broadcastId, int piece) => throw new NotSupportedException();
+        public Task<byte[]> ReadBroadcastPiece(AppTicket app, long broadcastId, int piece) => throw new NotSupportedException();
 
         private static void InterlockedMax(ref int target, int value)
         {

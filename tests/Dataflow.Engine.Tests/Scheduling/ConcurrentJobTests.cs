@@ -103,6 +103,42 @@ public sealed class ConcurrentJobTests
     }
 
     [Fact]
+    public void FairTaskQueue_TwoApplicationsWithTheSameJobIds_AreServedInTurns_WhateverTheirJobCounts()
+    {
+        // On a worker, job ids are per driver: application A's jobs 0, 1 and 2 and B's job 0 share the threads
+        // half and half, not per job id (B's job 0 is not A's job 0) nor per job (A's three jobs are not three turns).
+        var (a, b) = (new object(), new object());
+        var queue = new FairTaskQueue<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            queue.Add(a, i % 3, $"a{i % 3}");
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            queue.Add(b, 0, "b0");
+        }
+
+        var taken = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(queue.TryTake(out var item));
+            taken.Add(item);
+        }
+
+        Assert.Equal(["a0", "b0", "a1", "b0", "a2", "b0", "a0", "b0", "a1", "b0"], taken);
+        queue.Complete();
+        var rest = 0;
+        while (queue.TryTake(out var item))
+        {
+            Assert.StartsWith("a", item, StringComparison.Ordinal);
+            rest++;
+        }
+
+        Assert.Equal(25, rest);
+    }
+
+    [Fact]
     public async Task TaskContext_InsideTasks_DescribesTheAttemptAndRunsCompletionCallbacks()
     {
         await using var ctx = new DataflowContext("local[2]");

@@ -1,26 +1,41 @@
 namespace Dataflow.Scheduling.Backends;
 
 /// <summary>
-/// A blocking queue that serves jobs round-robin: each take comes from the next job with pending tasks, so a job
-/// with thousands of queued tasks cannot starve a small job submitted after it from another thread.
+/// A blocking queue that serves groups round-robin and, within a group, jobs round-robin: each take comes from the
+/// next group with pending tasks and that group's next job, so a job with thousands of queued tasks cannot starve a
+/// small job submitted after it from another thread, and on a cluster worker (one group per application, as job ids
+/// are per driver) an application with many tasks or jobs cannot starve another application.
 /// </summary>
 internal sealed class FairTaskQueue<T>
 {
     private readonly object _gate = new();
-    private readonly Dictionary<int, Queue<T>> _byJob = [];
-    private readonly LinkedList<int> _turns = new();
+    private readonly Dictionary<object, Group> _groups = new(ReferenceEqualityComparer.Instance);
+    private readonly LinkedList<object> _turns = new();
     private bool _completed;
 
-    public void Add(int jobId, T item)
+    /// <summary>The group of tasks added without one (local mode: the driver's only application).</summary>
+    private static readonly object s_defaultGroup = new();
+
+    public void Add(int jobId, T item) => Add(s_defaultGroup, jobId, item);
+
+    /// <summary>Queues <paramref name="item"/> for job <paramref name="jobId"/> of <paramref name="group"/> (compared by reference).</summary>
+    public void Add(object group, int jobId, T item)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_completed, this);
-            if (!_byJob.TryGetValue(jobId, out var queue))
+            if (!_groups.TryGetValue(group, out var jobs))
+            {
+                jobs = new Group();
+                _groups.Add(group, jobs);
+                _turns.AddLast(group);
+            }
+
+            if (!jobs.ByJob.TryGetValue(jobId, out var queue))
             {
                 queue = new Queue<T>();
-                _byJob.Add(jobId, queue);
-                _turns.AddLast(jobId);
+                jobs.ByJob.Add(jobId, queue);
+                jobs.Turns.AddLast(jobId);
             }
 
             queue.Enqueue(item);
@@ -45,17 +60,29 @@ internal sealed class FairTaskQueue<T>
                 Monitor.Wait(_gate);
             }
 
-            var jobId = _turns.First!.Value;
+            var group = _turns.First!.Value;
             _turns.RemoveFirst();
-            var queue = _byJob[jobId];
+            var jobs = _groups[group];
+            var jobId = jobs.Turns.First!.Value;
+            jobs.Turns.RemoveFirst();
+            var queue = jobs.ByJob[jobId];
             item = queue.Dequeue();
             if (queue.Count > 0)
             {
-                _turns.AddLast(jobId);
+                jobs.Turns.AddLast(jobId);
             }
             else
             {
-                _byJob.Remove(jobId);
+                jobs.ByJob.Remove(jobId);
+            }
+
+            if (jobs.Turns.Count > 0)
+            {
+                _turns.AddLast(group);
+            }
+            else
+            {
+                _groups.Remove(group);
             }
 
             return true;
@@ -69,5 +96,12 @@ internal sealed class FairTaskQueue<T>
             _completed = true;
             Monitor.PulseAll(_gate);
         }
+    }
+
+    private sealed class Group
+    {
+        public Dictionary<int, Queue<T>> ByJob { get; } = [];
+
+        public LinkedList<int> Turns { get; } = new();
     }
 }

@@ -16,7 +16,8 @@ namespace Dataflow.Scheduling.Backends;
 /// </para>
 /// <para>
 /// A cluster worker uses it only as its thread pool (<see cref="RunTaskAsync(TaskDescription, ExecutionEnvironment, CancellationToken)"/>),
-/// shared by the applications of every driver: the threads serve jobs round-robin (<see cref="FairTaskQueue{T}"/>).
+/// shared by the applications of every driver: the threads serve applications round-robin, and each application's
+/// jobs round-robin (<see cref="FairTaskQueue{T}"/>).
 /// </para>
 /// </remarks>
 internal sealed class LocalBackend : ISchedulerBackend
@@ -161,7 +162,9 @@ internal sealed class LocalBackend : ISchedulerBackend
             item.Registration = item.CancellationToken.Register(static state => ((WorkItem)state!).CancelIfQueued(), item);
         }
 
-        _queue.Add(item.Task.JobId, item);
+        // One group per environment: on a worker, per application (job ids are per driver, so two applications'
+        // job 0 are different jobs).
+        _queue.Add(item.Environment, item.Task.JobId, item);
     }
 
     private void Report(WorkItem item, TaskResult result)
