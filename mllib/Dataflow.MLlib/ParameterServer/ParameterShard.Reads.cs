@@ -108,7 +108,7 @@ public sealed partial class ParameterShard
         return Task.FromResult(PsWire.EncodeReply(new PullReply(0, 0, false), counts));
     }
 
-    // The read rule (see the class remarks). ASP: the latest rows, which hold every update that has arrived. SSP/BSP:
+    // The read rule (see the class remarks). ASP: the view, which holds every pending update in order. SSP/BSP:
     // the committed rows, then the visible pending updates in (clock, worker) order, each stepped by the updater on a
     // private copy of the row; an update is walked against the (ascending) keys read in one merge pass, so a read costs
     // its keys plus the pending updates inside the window, not keys × updates × a search.
@@ -116,12 +116,12 @@ public sealed partial class ParameterShard
     {
         var values = new double[keys.Length];
         var spe = Updater.StatePerEntry;
-        if (_latest is { } latest)
+        if (_view is { } view)
         {
             Span<double> scratch = stackalloc double[spe];
             for (var j = 0; j < keys.Length; j++)
             {
-                values[j] = latest.Read(keys[j], scratch);
+                values[j] = view.Read(keys[j], scratch);
             }
 
             return values;
@@ -193,6 +193,54 @@ public sealed partial class ParameterShard
                 i++;
                 k++;
             }
+        }
+    }
+
+    // ASP: brings the view up to date with a push just added to pending slot `slot` by `worker`. When it is the last
+    // update in (clock, worker) order (the usual case: the pusher is at the newest clock) it is stepped onto the view;
+    // when it lands before others (a lagging worker's), its keys are recomputed from the committed rows through every
+    // pending update in order. Either way the view is exactly the committed rows plus all pending updates, in order.
+    private void UpdateViewLocked(int worker, int slot, int[] keys, double[] gradients, long t)
+    {
+        if (_view is not { } view)
+        {
+            return;
+        }
+
+        var last = slot == _pending.Count - 1;
+        for (var w = worker + 1; last && w < _clocks.Length; w++)
+        {
+            last = _pending[slot].ByWorker[w].Count == 0;
+        }
+
+        if (last)
+        {
+            view.Apply(keys, gradients, t);
+            return;
+        }
+
+        var spe = Updater.StatePerEntry;
+        var values = new double[keys.Length];
+        var states = new double[keys.Length * spe];
+        for (var j = 0; j < keys.Length; j++)
+        {
+            values[j] = _rows.Read(keys[j], states.AsSpan(j * spe, spe));
+        }
+
+        for (var s = 0; s < _pending.Count; s++)
+        {
+            foreach (var updates in _pending[s].ByWorker)
+            {
+                foreach (var update in updates)
+                {
+                    StepVisible(update, keys, values, states, _minClock + s + 1L);
+                }
+            }
+        }
+
+        for (var j = 0; j < keys.Length; j++)
+        {
+            view.Write(keys[j], values[j], states.AsSpan(j * spe, spe));
         }
     }
 }

@@ -34,15 +34,15 @@ public sealed partial class ParameterShard
             }
 
             _rows = rows;
-            if (_latest is not null)
+            if (_view is not null)
             {
-                var latest = ShardRows.Create(Settings.Sparse, FirstKey, Count, Updater);
+                var view = ShardRows.Create(Settings.Sparse, FirstKey, Count, Updater);
                 if (snapshot is not null)
                 {
-                    latest.Import(snapshot.Keys, snapshot.Values, snapshot.State);
+                    view.Import(snapshot.Keys, snapshot.Values, snapshot.State);
                 }
 
-                _latest = latest;
+                _view = view;
             }
 
             var clock = snapshot?.Clock ?? 0;
