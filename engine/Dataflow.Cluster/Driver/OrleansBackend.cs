@@ -66,7 +66,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
             [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes,
-            JobAssemblies.Provided());
+            JobAssemblies.Provided(), context.Options.Shuffle.InMemoryOutputThreshold.Bytes, context.Options.Shuffle.InMemoryOutputLimit.Bytes);
     }
 
     public string AppId { get; }

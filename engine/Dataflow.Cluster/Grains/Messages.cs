@@ -22,6 +22,8 @@ public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property
 /// The libraries the job uses that the worker provides instead of the job (<c>AssemblyRoles</c>), each of the build the
 /// driver runs; a worker with another build of one refuses the application.
 /// </param>
+/// <param name="InMemoryOutputThreshold">Map outputs up to this many bytes stay in the worker's memory (<c>Dataflow:Shuffle:InMemoryOutputThreshold</c>).</param>
+/// <param name="InMemoryOutputLimit">The most bytes of map outputs the application keeps in memory on a worker.</param>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationSpec(
     [property: Id(0)] string AppId,
@@ -31,7 +33,9 @@ public sealed record ApplicationSpec(
     [property: Id(4)] IDriverEndpoint Driver,
     [property: Id(5)] string[] SerializerRegistrations,
     [property: Id(6)] long FetchToMemoryLimit,
-    [property: Id(7)] ProvidedAssembly[] Provided);
+    [property: Id(7)] ProvidedAssembly[] Provided,
+    [property: Id(8)] long InMemoryOutputThreshold = 0,
+    [property: Id(9)] long InMemoryOutputLimit = 0);
 
 /// <summary>A library the job uses and the worker provides.</summary>
 /// <param name="Name">Its simple name.</param>
