@@ -233,7 +233,16 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     {
         if (destroyed)
         {
+            // Nothing can read a destroyed broadcast again (the driver refuses to ship a closure holding it), so the
+            // workers drop their copies in the background, like a finished shuffle's files, tracked with the other
+            // release calls; an iterative job does not wait a round trip per iteration for it. Spark: destroy(blocking = false).
             _endpoint.Forget(broadcastId);
+            foreach (var executor in LiveExecutors())
+            {
+                _cleanups.Add(executor.Grain.RemoveBroadcast(AppId, broadcastId));
+            }
+
+            return;
         }
 
         // A worker that cannot be reached has no copy to drop that anyone could read. Holders are forgotten once the

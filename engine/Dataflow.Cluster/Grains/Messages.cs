@@ -86,9 +86,11 @@ public sealed record TaskReply([property: Id(0)] byte[]? Inline);
 /// <param name="PieceBytes">The length of every piece but the last.</param>
 /// <param name="Checksums">Each piece's XxHash64, which a fetched piece must match whoever sent it.</param>
 /// <param name="Holders">Per piece, the executors that reported holding it (empty when peers are not used).</param>
+/// <param name="Inline">The whole serialised value when it is small (<c>ClusterLimits.InlineBroadcastBytes</c>): nothing more to read.</param>
 [GenerateSerializer, Immutable]
 public sealed record BroadcastManifest(
     [property: Id(0)] long TotalLength,
     [property: Id(1)] int PieceBytes,
     [property: Id(2)] ulong[] Checksums,
-    [property: Id(3)] string[][] Holders);
+    [property: Id(3)] string[][] Holders,
+    [property: Id(4)] byte[]? Inline = null);
