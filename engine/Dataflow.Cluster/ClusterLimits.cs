@@ -15,4 +15,10 @@ internal static class ClusterLimits
     /// pay off for values many executors would otherwise each read whole from the driver: 64 KiB.
     /// </summary>
     public const int InlineBroadcastBytes = 64 * 1024;
+
+    /// <summary>
+    /// A stage payload of at most this many bytes travels inside the task launches that may need it, instead of being
+    /// uploaded first: a stage's first task on an executor then costs one call, not two. 64 KiB.
+    /// </summary>
+    public const int InlinePayloadBytes = 64 * 1024;
 }

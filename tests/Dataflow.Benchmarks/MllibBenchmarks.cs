@@ -24,6 +24,9 @@ internal static class MllibBenchmarks
     private const int FixedCostPartitions = 8;
     private const int FixedCostRows = 16;
 
+    /// <summary>`--trace`: print the scheduler's timeline of the last passes at each size to stderr.</summary>
+    public static bool Trace { get; set; }
+
     private static readonly int[] FixedCostSizes = [10, 1_000, 10_000, 100_000, 1_000_000];
 
     public static async Task RunAsync(StringBuilder results, string work, bool cluster)
@@ -152,6 +155,12 @@ internal static class MllibBenchmarks
         results.AppendLine("| d | passes | median pass (ms) | broadcast | scheduling | compute | aggregate | broadcast bytes | partial-result bytes |");
         results.AppendLine("|---|---|---|---|---|---|---|---|---|");
         await using var ctx = new DataflowContext(master);
+        var timeline = Trace ? new JobTimeline() : null;
+        if (timeline is not null)
+        {
+            ctx.Listeners.Add(timeline);
+        }
+
         foreach (var d in sizes)
         {
             var blocks = ctx.Range(0, FixedCostPartitions, 1, FixedCostPartitions)
@@ -164,6 +173,13 @@ internal static class MllibBenchmarks
             var (timings, _) = await PassesAsync(ctx, blocks, new double[d + 1], Contributions.BinaryLogistic(new SimdKernels(), d),
                 warmUps: 5, passes, minWarmUp: TimeSpan.FromSeconds(2));
             await blocks.UnpersistAsync();
+            if (timeline is not null)
+            {
+                await ctx.Listeners.FlushAsync();
+                Console.Error.WriteLine($"--- {label}, d = {d}: the last passes' jobs (ms from job start)");
+                Console.Error.WriteLine(timeline.Format(2));
+            }
+
             var median = Median(timings, t => t.WallSeconds);
             results.AppendLine(CultureInfo.InvariantCulture,
                 $"| {d:N0} | {passes} | {median * 1e3:F2} | {Median(timings, t => t.BroadcastSeconds) * 1e3:F2} | {Median(timings, t => t.SchedulingSeconds) * 1e3:F2} | {Median(timings, t => t.ComputeSeconds) * 1e3:F2} | {Median(timings, t => t.AggregateSeconds) * 1e3:F2} | {timings[0].BroadcastBytes:N0} | {timings[0].PartialResultBytes:N0} |");

@@ -14,7 +14,7 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- broadcast             (4 real workers: broadcast pieces from peers vs driver)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kernels         (SimdKernels on 1 and 2 threads vs memory copy and a scalar loop)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib [--no-cluster]  (training passes through the engine: gradient GB/s, fixed cost per iteration, then mllib-kmeans)
-//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-fixed [--no-cluster] [--sizes 10,1000] [--passes N]
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-fixed [--no-cluster] [--sizes 10,1000] [--passes N] [--trace]
 //     (only the fixed cost of one driver-mode iteration, local[2] then 2 real workers; results/mllib-fixed.md)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- rdd-model [--sizes 1e4,1e6,1e7]  (sparse LR: driver vs rdd vs ps per-iteration time and bytes, local[2])
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- checkpoint-loop       (1,000-iteration loop, checkpoints every 10: job-submission time at 100 vs 1,000)
@@ -70,6 +70,7 @@ if (which is "mllib-fixed")
 {
     var sizes = Arg("--sizes") is { } list ? list.Split(',').Select(x => (int)double.Parse(x, CultureInfo.InvariantCulture)).ToArray() : null;
     var passes = Arg("--passes") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : (int?)null;
+    MllibBenchmarks.Trace = args.Contains("--trace");
     await MllibBenchmarks.FixedCostOnlyAsync(results, work, cluster: !args.Contains("--no-cluster"), sizes, passes);
 }
 

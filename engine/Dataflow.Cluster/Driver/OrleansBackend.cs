@@ -353,11 +353,22 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
         try
         {
-            await executor.EnsureBlobAsync(WorkerExecutor.BinaryKey(AppId, binaryId), payload).ConfigureAwait(false);
+            var key = WorkerExecutor.BinaryKey(AppId, binaryId);
+            var inline = payload.Length <= ClusterLimits.InlinePayloadBytes && executor.SendInline(key);
+            if (!inline)
+            {
+                await executor.EnsureBlobAsync(key, payload).ConfigureAwait(false);
+            }
+
             using var call = CancellationTokenSource.CreateLinkedTokenSource(kill, executor.Lost.Token);
             var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId,
-                task.Barrier?.NumTasks ?? 0, task.Barrier?.Epoch ?? 0);
+                task.Barrier?.NumTasks ?? 0, task.Barrier?.Epoch ?? 0, inline ? payload : null);
             var reply = await executor.Grain.RunTask(launch, call.Token).ConfigureAwait(false);
+            if (inline)
+            {
+                executor.ConfirmInline(key);
+            }
+
             var bytes = reply.Inline ?? await Chunks.ReadAllAsync((offset, count) => executor.Blocks.ReadResult(AppId, task.TaskId, offset, count)).ConfigureAwait(false);
             return TaskResultCodec.Deserialize(bytes, task, _policy);
         }

@@ -26,7 +26,16 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
         return Task.CompletedTask;
     }
 
-    public Task<TaskReply> RunTask(TaskLaunch request, CancellationToken cancellationToken) => executor.RunAsync(request, cancellationToken);
+    public Task<TaskReply> RunTask(TaskLaunch request, CancellationToken cancellationToken)
+    {
+        if (request.Payload is { } payload)
+        {
+            // A small stage payload sent with the launch (a repeat of one already here is ignored).
+            executor.Blobs.Put(WorkerExecutor.BinaryKey(request.AppId, request.BinaryId), 0, payload.LongLength, payload);
+        }
+
+        return executor.RunAsync(request, cancellationToken);
+    }
 
     public Task RemoveShuffle(string appId, int shuffleId)
     {

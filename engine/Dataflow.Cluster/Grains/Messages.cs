@@ -61,6 +61,10 @@ public sealed record JobAssembly([property: Id(0)] string Name, [property: Id(1)
 /// <param name="BinaryId">The stage binary the task is taken from.</param>
 /// <param name="BarrierTasks">For a task of a barrier stage, the tasks launched with it; 0 otherwise.</param>
 /// <param name="BarrierEpoch">For a task of a barrier stage, which launch of its set this is.</param>
+/// <param name="Payload">
+/// The stage payload itself (blob <c>binary-&lt;id&gt;</c>) when it is small and the driver does not know the executor to
+/// hold it yet: the launch then needs no upload before it (<c>ClusterLimits.InlinePayloadBytes</c>).
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record TaskLaunch(
     [property: Id(0)] string AppId,
@@ -72,7 +76,8 @@ public sealed record TaskLaunch(
     [property: Id(6)] int Attempt,
     [property: Id(7)] long BinaryId,
     [property: Id(8)] int BarrierTasks = 0,
-    [property: Id(9)] int BarrierEpoch = 0);
+    [property: Id(9)] int BarrierEpoch = 0,
+    [property: Id(10)] byte[]? Payload = null);
 
 /// <summary>
 /// A task's serialised result: inline when small, else (<c>null</c>) left on the worker for the driver to read in chunks from
