@@ -89,7 +89,8 @@ public sealed partial class DataflowContext : IAsyncDisposable
             StartDiagnostics();
             _environment = new ExecutionEnvironment(
                 "driver",
-                new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes),
+                new LocalShuffleManager("driver", Path.Combine(_directory, "shuffle"), (int)Options.Shuffle.FileBufferSize.Bytes,
+                    Options.Shuffle.InMemoryOutputThreshold.Bytes, Options.Shuffle.InMemoryOutputLimit.Bytes),
                 MapOutputs,
                 new BlockManager("driver", Path.Combine(_directory, "blocks"), memory))
             {

@@ -24,20 +24,49 @@ internal static class MllibBenchmarks
     private const int FixedCostPartitions = 8;
     private const int FixedCostRows = 16;
 
+    /// <summary>`--trace`: print the scheduler's timeline of the last passes at each size to stderr.</summary>
+    public static bool Trace { get; set; }
+
+    private static readonly int[] FixedCostSizes = [10, 1_000, 10_000, 100_000, 1_000_000];
+
     public static async Task RunAsync(StringBuilder results, string work, bool cluster)
     {
         results.AppendLine(CultureInfo.InvariantCulture, $"## MLlib driver-mode passes, {Environment.ProcessorCount} cores");
         results.AppendLine();
-        if (File.Exists("/proc/loadavg"))
-        {
-            results.AppendLine(CultureInfo.InvariantCulture, $"Load average at the start (the machine is shared): {File.ReadAllText("/proc/loadavg").Trim()}.");
-            results.AppendLine();
-        }
-
+        AppendLoad(results);
         var summary = new List<string>();
         await GradientPassAsync(results, summary);
         GC.Collect();
-        await FixedCostAsync(results, summary, "local[2]", "local[2]");
+        await FixedCostBothAsync(results, summary, work, cluster, FixedCostSizes, null);
+        summary.ForEach(line => results.AppendLine(line));
+        results.AppendLine();
+    }
+
+    /// <summary>Only the fixed-cost section (`-- mllib-fixed`): quick to rerun while working on the engine's per-job costs.</summary>
+    public static async Task FixedCostOnlyAsync(StringBuilder results, string work, bool cluster, int[]? sizes, int? passes)
+    {
+        results.AppendLine(CultureInfo.InvariantCulture, $"## MLlib fixed cost of one driver-mode iteration, {Environment.ProcessorCount} cores");
+        results.AppendLine();
+        AppendLoad(results);
+        var summary = new List<string>();
+        await FixedCostBothAsync(results, summary, work, cluster, sizes ?? FixedCostSizes, passes);
+        AppendLoad(results, "at the end");
+        summary.ForEach(line => results.AppendLine(line));
+        results.AppendLine();
+    }
+
+    private static void AppendLoad(StringBuilder results, string when = "at the start")
+    {
+        if (File.Exists("/proc/loadavg"))
+        {
+            results.AppendLine(CultureInfo.InvariantCulture, $"Load average {when} (the machine is shared): {File.ReadAllText("/proc/loadavg").Trim()}.");
+            results.AppendLine();
+        }
+    }
+
+    private static async Task FixedCostBothAsync(StringBuilder results, List<string> summary, string work, bool cluster, int[] sizes, int? passes)
+    {
+        await FixedCostAsync(results, summary, "local[2]", "local[2]", sizes, passes);
         if (cluster)
         {
             var repo = ClusterBenchmarks.FindRepo();
@@ -46,16 +75,13 @@ internal static class MllibBenchmarks
             var master = ClusterBenchmarks.Run(script, runDir, "start", "2", "--slots", "1").Trim().Split('\n')[^1];
             try
             {
-                await FixedCostAsync(results, summary, master, "2 real workers × 1 slot");
+                await FixedCostAsync(results, summary, master, "2 real workers × 1 slot", sizes, passes);
             }
             finally
             {
                 ClusterBenchmarks.Run(script, runDir, "stop");
             }
         }
-
-        summary.ForEach(line => results.AppendLine(line));
-        results.AppendLine();
     }
 
     /// <summary>The logistic gradient over 1M × 100 float32 cached in 2 partitions, in local[2].</summary>
@@ -119,26 +145,41 @@ internal static class MllibBenchmarks
     }
 
     /// <summary>The cost of one pass with next to nothing to compute, as the model (and the gradient) grows.</summary>
-    private static async Task FixedCostAsync(StringBuilder results, List<string> summary, string master, string label)
+    private static async Task FixedCostAsync(StringBuilder results, List<string> summary, string master, string label, int[] sizes, int? passCount)
     {
         results.AppendLine(CultureInfo.InvariantCulture,
             $"### Fixed cost of one iteration, {label}: {FixedCostPartitions} cached partitions of {FixedCostRows} sparse rows (1 entry each)");
         results.AppendLine();
-        results.AppendLine("Median over the passes after warm-up; the phases are the driver-clock cut of `IterationTimings` (broadcast includes destroying it).");
+        results.AppendLine("Median over the passes after warm-up (at least 5 passes and 2 s); the phases are the driver-clock cut of `IterationTimings` (broadcast includes destroying it).");
         results.AppendLine();
         results.AppendLine("| d | passes | median pass (ms) | broadcast | scheduling | compute | aggregate | broadcast bytes | partial-result bytes |");
         results.AppendLine("|---|---|---|---|---|---|---|---|---|");
         await using var ctx = new DataflowContext(master);
-        foreach (var d in new[] { 10, 1_000, 10_000, 100_000, 1_000_000 })
+        var timeline = Trace ? new JobTimeline() : null;
+        if (timeline is not null)
+        {
+            ctx.Listeners.Add(timeline);
+        }
+
+        foreach (var d in sizes)
         {
             var blocks = ctx.Range(0, FixedCostPartitions, 1, FixedCostPartitions)
                 .SelectPartitions((index, _) => new[] { TinySparseBlock(index, d) })
                 .Persist(StorageLevel.MemoryOnly);
             await blocks.CountAsync();
-            var passes = d <= 10_000 ? 50 : d <= 100_000 ? 20 : 10;
+            var passes = passCount ?? (d <= 10_000 ? 50 : d <= 100_000 ? 20 : 10);
+            // Warm-up: at least 5 passes and 2 s, so that the JIT's tiering has settled (on a loaded machine the tier-1
+            // compiles lag, and passes of tier-0 code would count as the engine's fixed cost).
             var (timings, _) = await PassesAsync(ctx, blocks, new double[d + 1], Contributions.BinaryLogistic(new SimdKernels(), d),
-                warmUps: 5, passes);
+                warmUps: 5, passes, minWarmUp: TimeSpan.FromSeconds(2));
             await blocks.UnpersistAsync();
+            if (timeline is not null)
+            {
+                await ctx.Listeners.FlushAsync();
+                Console.Error.WriteLine($"--- {label}, d = {d}: the last passes' jobs (ms from job start)");
+                Console.Error.WriteLine(timeline.Format(2));
+            }
+
             var median = Median(timings, t => t.WallSeconds);
             results.AppendLine(CultureInfo.InvariantCulture,
                 $"| {d:N0} | {passes} | {median * 1e3:F2} | {Median(timings, t => t.BroadcastSeconds) * 1e3:F2} | {Median(timings, t => t.SchedulingSeconds) * 1e3:F2} | {Median(timings, t => t.ComputeSeconds) * 1e3:F2} | {Median(timings, t => t.AggregateSeconds) * 1e3:F2} | {timings[0].BroadcastBytes:N0} | {timings[0].PartialResultBytes:N0} |");
@@ -154,12 +195,19 @@ internal static class MllibBenchmarks
 
     /// <summary>Runs warm-ups then measured passes, one iteration each, and returns the measured iterations' timings and the last loss.</summary>
     private static async Task<(List<IterationTimings> Timings, double Loss)> PassesAsync(DataflowContext ctx, Rdd<InstanceBlock> blocks,
-        double[] model, BlockContribution contribution, int warmUps, int passes)
+        double[] model, BlockContribution contribution, int warmUps, int passes, TimeSpan minWarmUp = default)
     {
         await using var recorder = new IterationRecorder(ctx);
         var loss = 0.0;
+        var warming = Stopwatch.StartNew();
         for (var i = 0; i < warmUps + passes; i++)
         {
+            if (i == warmUps && warming.Elapsed < minWarmUp && warmUps < 10_000)
+            {
+                // Still warming up: one more unrecorded pass.
+                warmUps++;
+            }
+
             if (i == warmUps)
             {
                 recorder.Restart();

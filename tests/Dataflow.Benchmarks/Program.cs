@@ -14,6 +14,8 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- broadcast             (4 real workers: broadcast pieces from peers vs driver)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kernels         (SimdKernels on 1 and 2 threads vs memory copy and a scalar loop)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib [--no-cluster]  (training passes through the engine: gradient GB/s, fixed cost per iteration, then mllib-kmeans)
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-fixed [--no-cluster] [--sizes 10,1000] [--passes N] [--trace]
+//     (only the fixed cost of one driver-mode iteration, local[2] then 2 real workers; results/mllib-fixed.md)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- rdd-model [--sizes 1e4,1e6,1e7]  (sparse LR: driver vs rdd vs ps per-iteration time and bytes, local[2])
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- checkpoint-loop       (1,000-iteration loop, checkpoints every 10: job-submission time at 100 vs 1,000)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kmeans          (k-means 1M × 100, k = 10, local[2]: seconds per Lloyd iteration)
@@ -64,6 +66,14 @@ if (which is "mllib")
     await MllibBenchmarks.RunAsync(results, work, cluster: !args.Contains("--no-cluster"));
 }
 
+if (which is "mllib-fixed")
+{
+    var sizes = Arg("--sizes") is { } list ? list.Split(',').Select(x => (int)double.Parse(x, CultureInfo.InvariantCulture)).ToArray() : null;
+    var passes = Arg("--passes") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : (int?)null;
+    MllibBenchmarks.Trace = args.Contains("--trace");
+    await MllibBenchmarks.FixedCostOnlyAsync(results, work, cluster: !args.Contains("--no-cluster"), sizes, passes);
+}
+
 if (which is "mllib" or "mllib-kmeans")
 {
     await MllibKMeansBenchmarks.RunAsync(results);
@@ -103,7 +113,7 @@ if (which is "shuffle")
 
 Console.WriteLine(results);
 var resultsDir = FindResultsDirectory();
-var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-kmeans" or "bottleneck" or "ps" or "checkpoint-loop" or "rdd-model" ? $"{which}.md" : $"spine-{which}.md");
+var file = Path.Combine(resultsDir, which is "shuffle" or "cluster" or "broadcast" or "bypass" or "mllib-kernels" or "mllib" or "mllib-fixed" or "mllib-kmeans" or "bottleneck" or "ps" or "checkpoint-loop" or "rdd-model" ? $"{which}.md" : $"spine-{which}.md");
 await File.WriteAllTextAsync(file, results.ToString());
 Console.Error.WriteLine($"results written to {file}");
 return 0;

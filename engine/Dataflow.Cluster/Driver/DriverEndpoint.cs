@@ -34,6 +34,12 @@ internal sealed class DriverEndpoint(DataflowContext context) : IDriverEndpoint
     {
         Interlocked.Increment(ref _fetches);
         var served = Serve(id);
+        if (served.Checksums.Length == 1 && served.Bytes.Length <= ClusterLimits.InlineBroadcastBytes)
+        {
+            // Small: the value itself, in this one reply (no piece to read, no holder to report).
+            return Task.FromResult(new BroadcastManifest(served.Bytes.LongLength, _pieceBytes, served.Checksums, [[]], served.Bytes));
+        }
+
         return Task.FromResult(new BroadcastManifest(served.Bytes.LongLength, _pieceBytes, served.Checksums,
             [.. Enumerable.Range(0, served.Checksums.Length).Select(served.Holders)]));
     }

@@ -71,7 +71,7 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
         _spec = new ApplicationSpec(AppId, [.. _assemblies.Select(a => a.Assembly)], context.Options.Shuffle.Compress,
             (int)context.Options.Shuffle.FileBufferSize.Bytes, client.CreateObjectReference<IDriverEndpoint>(_endpoint),
             [.. DataflowSerializer.Registrations.Select(r => TypeNames.Wire(r.GetType()))], context.Options.Executor.FetchToMemoryLimit.Bytes,
-            JobAssemblies.Provided());
+            JobAssemblies.Provided(), context.Options.Shuffle.InMemoryOutputThreshold.Bytes, context.Options.Shuffle.InMemoryOutputLimit.Bytes);
     }
 
     public string AppId { get; }
@@ -246,7 +246,16 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
     {
         if (destroyed)
         {
+            // Nothing can read a destroyed broadcast again (the driver refuses to ship a closure holding it), so the
+            // workers drop their copies in the background, like a finished shuffle's files, tracked with the other
+            // release calls; an iterative job does not wait a round trip per iteration for it. Spark: destroy(blocking = false).
             _endpoint.Forget(broadcastId);
+            foreach (var executor in LiveExecutors())
+            {
+                _cleanups.Add(executor.Grain.RemoveBroadcast(_ticket, broadcastId));
+            }
+
+            return;
         }
 
         // A worker that cannot be reached has no copy to drop that anyone could read. Holders are forgotten once the
@@ -357,11 +366,22 @@ internal sealed partial class OrleansBackend : ISchedulerBackend, IExecutorClean
 
         try
         {
-            await executor.EnsureBlobAsync(WorkerExecutor.BinaryKey(AppId, binaryId), payload).ConfigureAwait(false);
+            var key = WorkerExecutor.BinaryKey(AppId, binaryId);
+            var inline = payload.Length <= ClusterLimits.InlinePayloadBytes && executor.SendInline(key);
+            if (!inline)
+            {
+                await executor.EnsureBlobAsync(key, payload).ConfigureAwait(false);
+            }
+
             using var call = CancellationTokenSource.CreateLinkedTokenSource(kill, executor.Lost.Token);
             var launch = new TaskLaunch(AppId, task.TaskId, task.JobId, task.StageId, task.StageAttempt, task.PartitionId, task.Attempt, binaryId,
-                task.Barrier?.NumTasks ?? 0, task.Barrier?.Epoch ?? 0);
+                task.Barrier?.NumTasks ?? 0, task.Barrier?.Epoch ?? 0, inline ? payload : null);
             var reply = await executor.Grain.RunTask(_ticket, launch, call.Token).ConfigureAwait(false);
+            if (inline)
+            {
+                executor.ConfirmInline(key);
+            }
+
             var bytes = reply.Inline ?? await Chunks.ReadAllAsync((offset, count) => executor.Blocks.ReadResult(_ticket, task.TaskId, offset, count)).ConfigureAwait(false);
             return TaskResultCodec.Deserialize(bytes, task, _policy);
         }

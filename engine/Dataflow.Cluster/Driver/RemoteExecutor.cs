@@ -26,6 +26,26 @@ internal sealed class RemoteExecutor(IExecutorGrain grain, IBlockServiceGrain bl
     public Task EnsureBlobAsync(string key, byte[] bytes) =>
         _uploads.GetOrAdd(key, k => new Lazy<Task>(() => UploadAsync(k, bytes))).Value;
 
+    /// <summary>
+    /// Whether a small blob should travel with the next call that needs it (<c>TaskLaunch.Payload</c>): true until a call
+    /// that carried it has returned (<see cref="ConfirmInline"/>) or an upload of it has ended. Either way the blob is
+    /// recorded as sent, so that <see cref="ForgetBlob"/> has the worker drop it.
+    /// </summary>
+    public bool SendInline(string key)
+    {
+        var entry = _uploads.GetOrAdd(key, static _ => new Lazy<Task>(() => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task));
+        return !entry.Value.IsCompletedSuccessfully;
+    }
+
+    /// <summary>A call that carried the blob has returned: the worker holds it, later calls need not carry it.</summary>
+    public void ConfirmInline(string key)
+    {
+        if (_uploads.TryGetValue(key, out var entry) && !entry.Value.IsCompleted)
+        {
+            _uploads.TryUpdate(key, new Lazy<Task>(Task.CompletedTask), entry);
+        }
+    }
+
     /// <summary>Forgets that a blob was uploaded (the worker is told to drop it); true if it was.</summary>
     public bool ForgetBlob(string key) => _uploads.TryRemove(key, out _);
 

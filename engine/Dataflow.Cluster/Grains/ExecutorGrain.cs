@@ -37,7 +37,16 @@ internal sealed class ExecutorGrain(WorkerExecutor executor) : Grain, IExecutorG
         return Task.CompletedTask;
     }
 
-    public Task<TaskReply> RunTask(AppTicket app, TaskLaunch request, CancellationToken cancellationToken) => executor.RunAsync(app, request, cancellationToken);
+    public Task<TaskReply> RunTask(AppTicket app, TaskLaunch request, CancellationToken cancellationToken)
+    {
+        if (request.Payload is { } payload)
+        {
+            // A small stage payload sent with the launch, checked like an upload (a repeat of one already here is ignored).
+            executor.PutBlobChunk(app, WorkerExecutor.BinaryKey(app.AppId, request.BinaryId), 0, payload.LongLength, payload);
+        }
+
+        return executor.RunAsync(app, request, cancellationToken);
+    }
 
     public Task RemoveShuffle(AppTicket app, int shuffleId)
     {

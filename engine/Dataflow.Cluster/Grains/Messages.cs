@@ -22,6 +22,8 @@ public sealed record ExecutorInfo([property: Id(0)] string ExecutorId, [property
 /// The libraries the job uses that the worker provides instead of the job (<c>AssemblyRoles</c>), each of the build the
 /// driver runs; a worker with another build of one refuses the application.
 /// </param>
+/// <param name="InMemoryOutputThreshold">Map outputs up to this many bytes stay in the worker's memory (<c>Dataflow:Shuffle:InMemoryOutputThreshold</c>).</param>
+/// <param name="InMemoryOutputLimit">The most bytes of map outputs the application keeps in memory on a worker.</param>
 [GenerateSerializer, Immutable]
 public sealed record ApplicationSpec(
     [property: Id(0)] string AppId,
@@ -31,7 +33,9 @@ public sealed record ApplicationSpec(
     [property: Id(4)] IDriverEndpoint Driver,
     [property: Id(5)] string[] SerializerRegistrations,
     [property: Id(6)] long FetchToMemoryLimit,
-    [property: Id(7)] ProvidedAssembly[] Provided);
+    [property: Id(7)] ProvidedAssembly[] Provided,
+    [property: Id(8)] long InMemoryOutputThreshold = 0,
+    [property: Id(9)] long InMemoryOutputLimit = 0);
 
 /// <summary>A library the job uses and the worker provides.</summary>
 /// <param name="Name">Its simple name.</param>
@@ -57,6 +61,10 @@ public sealed record JobAssembly([property: Id(0)] string Name, [property: Id(1)
 /// <param name="BinaryId">The stage binary the task is taken from.</param>
 /// <param name="BarrierTasks">For a task of a barrier stage, the tasks launched with it; 0 otherwise.</param>
 /// <param name="BarrierEpoch">For a task of a barrier stage, which launch of its set this is.</param>
+/// <param name="Payload">
+/// The stage payload itself (blob <c>binary-&lt;id&gt;</c>) when it is small and the driver does not know the executor to
+/// hold it yet: the launch then needs no upload before it (<c>ClusterLimits.InlinePayloadBytes</c>).
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record TaskLaunch(
     [property: Id(0)] string AppId,
@@ -68,7 +76,8 @@ public sealed record TaskLaunch(
     [property: Id(6)] int Attempt,
     [property: Id(7)] long BinaryId,
     [property: Id(8)] int BarrierTasks = 0,
-    [property: Id(9)] int BarrierEpoch = 0);
+    [property: Id(9)] int BarrierEpoch = 0,
+    [property: Id(10)] byte[]? Payload = null);
 
 /// <summary>
 /// A task's serialised result: inline when small, else (<c>null</c>) left on the worker for the driver to read in chunks from
@@ -82,12 +91,14 @@ public sealed record TaskReply([property: Id(0)] byte[]? Inline);
 /// <param name="PieceBytes">The length of every piece but the last.</param>
 /// <param name="Checksums">Each piece's XxHash64, which a fetched piece must match whoever sent it.</param>
 /// <param name="Holders">Per piece, the executors that reported holding it (empty when peers are not used).</param>
+/// <param name="Inline">The whole serialised value when it is small (<c>ClusterLimits.InlineBroadcastBytes</c>): nothing more to read.</param>
 [GenerateSerializer, Immutable]
 public sealed record BroadcastManifest(
     [property: Id(0)] long TotalLength,
     [property: Id(1)] int PieceBytes,
     [property: Id(2)] ulong[] Checksums,
-    [property: Id(3)] string[][] Holders);
+    [property: Id(3)] string[][] Holders,
+    [property: Id(4)] byte[]? Inline = null);
 
 /// <summary>
 /// Which application a request is for, and the caller's proof that it acts for that application: the ticket its

@@ -15,10 +15,18 @@ internal sealed class BroadcastPieces(string directory, string executorId, AppTi
 {
     private static readonly TimeSpan s_peerTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Fetches a broadcast's serialised value, leaving its pieces here for other workers.</summary>
+    /// <summary>Fetches a broadcast's serialised value, leaving its pieces here for other workers; a small value comes whole with its manifest.</summary>
     public async Task<byte[]> FetchAsync(long id)
     {
         var manifest = await driver.GetBroadcast(id).ConfigureAwait(false);
+        if (manifest.Inline is { } inline)
+        {
+            // A small value came whole with its manifest; it is not kept as a piece (peers read small values from the driver too).
+            return manifest.Checksums.Length == 1 && inline.LongLength == manifest.TotalLength && XxHash64.HashToUInt64(inline) == manifest.Checksums[0]
+                ? inline
+                : throw new IOException($"Broadcast {id} sent with its manifest does not match its checksum.");
+        }
+
         var whole = new byte[manifest.TotalLength];
         var order = Enumerable.Range(0, manifest.Checksums.Length).ToArray();
         Random.Shared.Shuffle(order);

@@ -7,19 +7,37 @@ namespace Dataflow.Cluster.Worker;
 /// <summary>
 /// A shuffle block on another worker, read in chunks of at most <see cref="ClusterLimits.ChunkBytes"/> with several
 /// requests in flight. Each reader always has its next chunk requested (so every reader makes progress); chunks beyond
-/// that are read ahead only while the worker-wide <paramref name="readAhead"/> budget has room, which bounds the bytes
+/// that are read ahead only while the worker-wide read-ahead budget has room, which bounds the bytes
 /// in flight however many blocks a merge keeps open. A failed or short fetch is an <see cref="IOException"/>, which the
-/// shuffle reader turns into a fetch failure.
+/// shuffle reader turns into a fetch failure. The first chunk is requested when the stream is opened, so that blocks
+/// opened together are fetched together.
 /// </summary>
-internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId, AppTicket app, ShuffleBlockId block, long length, SemaphoreSlim readAhead) : Stream
+internal sealed class RemoteBlockStream : Stream
 {
     private const int MaxAhead = 3;
 
     private readonly Queue<(Task<byte[]> Chunk, int Expected, bool Budgeted)> _inFlight = new();
+    private readonly IBlockServiceGrain _owner;
+    private readonly string _ownerId;
+    private readonly AppTicket _app;
+    private readonly ShuffleBlockId _block;
+    private readonly long _length;
+    private readonly SemaphoreSlim _readAhead;
     private long _requested;
     private long _position;
     private byte[] _current = [];
     private int _currentOffset;
+
+    public RemoteBlockStream(IBlockServiceGrain owner, string ownerId, AppTicket app, ShuffleBlockId block, long length, SemaphoreSlim readAhead)
+    {
+        _owner = owner;
+        _ownerId = ownerId;
+        _app = app;
+        _block = block;
+        _length = length;
+        _readAhead = readAhead;
+        Request();
+    }
 
     public override bool CanRead => true;
 
@@ -27,7 +45,7 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => _length;
 
     public override long Position
     {
@@ -66,19 +84,19 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new IOException($"fetching {block} from executor {ownerId} failed: {e.Message}", e);
+            throw new IOException($"fetching {_block} from executor {_ownerId} failed: {e.Message}", e);
         }
         finally
         {
             if (budgeted)
             {
-                readAhead.Release();
+                _readAhead.Release();
             }
         }
 
         if (_current.Length != expected)
         {
-            throw new IOException($"executor {ownerId} returned {_current.Length} bytes of {block} at offset {_position}, expected {expected}");
+            throw new IOException($"executor {_ownerId} returned {_current.Length} bytes of {_block} at offset {_position}, expected {expected}");
         }
 
         _currentOffset = 0;
@@ -93,17 +111,17 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId
 
     private void Request()
     {
-        while (_requested < length && _inFlight.Count < MaxAhead)
+        while (_requested < _length && _inFlight.Count < MaxAhead)
         {
             // The first outstanding chunk is this reader's due; more only within the worker's read-ahead budget.
             var budgeted = _inFlight.Count > 0;
-            if (budgeted && !readAhead.Wait(0))
+            if (budgeted && !_readAhead.Wait(0))
             {
                 return;
             }
 
-            var count = (int)Math.Min(ClusterLimits.ChunkBytes, length - _requested);
-            _inFlight.Enqueue((owner.ReadShuffleBlock(app, block.ShuffleId, block.MapId, block.ReduceId, _requested, count), count, budgeted));
+            var count = (int)Math.Min(ClusterLimits.ChunkBytes, _length - _requested);
+            _inFlight.Enqueue((_owner.ReadShuffleBlock(_app, _block.ShuffleId, _block.MapId, _block.ReduceId, _requested, count), count, budgeted));
             _requested += count;
         }
     }
@@ -114,7 +132,7 @@ internal sealed class RemoteBlockStream(IBlockServiceGrain owner, string ownerId
         {
             if (pending.Budgeted)
             {
-                readAhead.Release();
+                _readAhead.Release();
             }
 
             // Observe abandoned fetches so their failures do not surface as unobserved exceptions.

@@ -54,7 +54,8 @@ internal sealed partial class WorkerApplication : IDisposable
         Policy = new TypeResolutionPolicy(loaded, LoadContext, logger);
         BroadcastPieces = new BroadcastPieces(Path.Combine(_directory, "broadcast"), executor.ExecutorId, ticket, _driver, grains);
         SerializerRegistrations.Register(AppId, spec.SerializerRegistrations, LoadContext, Policy);
-        var local = new LocalShuffleManager(executor.ExecutorId, Path.Combine(_directory, "shuffle"), spec.FileBufferSize);
+        var local = new LocalShuffleManager(executor.ExecutorId, Path.Combine(_directory, "shuffle"), spec.FileBufferSize,
+            spec.InMemoryOutputThreshold, spec.InMemoryOutputLimit);
         Blocks = new BlockTransferService(ticket, executor.ExecutorId, _directory, executor.Memory, grains, spec.FetchToMemoryLimit);
         Environment = new ExecutionEnvironment(
             executor.ExecutorId,

@@ -33,6 +33,22 @@ public sealed class ShuffleOptions
     public int BypassMergeThreshold { get; set; } = 200;
 
     /// <summary>
+    /// A map output of at most this many bytes (as written: compressed, framed) is kept in its executor's memory instead
+    /// of a data and an index file, so tiny shuffles (a tree aggregation's partial results) cost no file-system work.
+    /// Default 1m; 0 turns it off.
+    /// </summary>
+    [OptionDescription("Map outputs up to this size stay in the executor's memory instead of files; 0: always files.")]
+    public ByteSize InMemoryOutputThreshold { get; set; } = ByteSize.FromMiB(1);
+
+    /// <summary>
+    /// The most bytes of map outputs an executor keeps in memory at once (<see cref="InMemoryOutputThreshold"/>);
+    /// outputs committed past it go to files. Held outside <c>Dataflow:Executor:Memory</c> until their shuffle is
+    /// released. Default 64m.
+    /// </summary>
+    [OptionDescription("The most bytes of map outputs an executor keeps in memory; past it, outputs go to files.")]
+    public ByteSize InMemoryOutputLimit { get; set; } = ByteSize.FromMiB(64);
+
+    /// <summary>
     /// A reduce partition at least 5 times the median partition and at least this big is reported as skewed (a
     /// warning naming the stage, partition and call site). Default 64m.
     /// </summary>

@@ -23,6 +23,17 @@ internal sealed class ShuffleOptionsValidator : OptionsValidator<ShuffleOptions>
             failures.Add(Failure(prefix, nameof(options.BypassMergeThreshold), "must be ≥ 0", options.BypassMergeThreshold));
         }
 
+        if (options.InMemoryOutputThreshold.Bytes < 0 || options.InMemoryOutputThreshold.Bytes > s_maxBuffer.Bytes)
+        {
+            failures.Add(Failure(prefix, nameof(options.InMemoryOutputThreshold), "must be between 0 and 1g",
+                options.InMemoryOutputThreshold));
+        }
+
+        if (options.InMemoryOutputLimit.Bytes < 0)
+        {
+            failures.Add(Failure(prefix, nameof(options.InMemoryOutputLimit), "must be ≥ 0", options.InMemoryOutputLimit));
+        }
+
         if (options.FileBufferSize.Bytes < 1 || options.FileBufferSize.Bytes > s_maxBuffer.Bytes)
         {
             failures.Add(Failure(prefix, nameof(options.FileBufferSize), "must be between 1 and 1g",

@@ -7,19 +7,52 @@ namespace Dataflow.Shuffle;
 /// and one index file of <c>numPartitions + 1</c> offsets. Both are written under temporary names and renamed; the
 /// index is renamed last, so its presence marks a committed output.
 /// </summary>
+/// <remarks>
+/// A small map output (at most <c>Dataflow:Shuffle:InMemoryOutputThreshold</c>) is kept in the executor's memory
+/// instead, as the same bytes the files would hold, while the executor's in-memory outputs stay within
+/// <c>Dataflow:Shuffle:InMemoryOutputLimit</c>; past either, it goes to files as above. Tiny shuffles (a tree
+/// aggregation's partial results, one iteration after another) then cost no file created, renamed or deleted: on a
+/// busy ext4 disk those take longer than the tasks themselves. Readers, local or remote, see no difference.
+/// </remarks>
 internal sealed class LocalShuffleManager : IShuffleManager
 {
     private readonly string _directory;
     private readonly Lock _commitLock = new();
 
     private readonly int _bufferSize;
+    private readonly long _inMemoryThreshold;
+    private readonly long _inMemoryLimit;
 
-    public LocalShuffleManager(string executorId, string directory, int bufferSize)
+    // Committed outputs held in memory, and the shuffles that have files; both under _commitLock.
+    private readonly Dictionary<(int ShuffleId, int MapId), InMemoryOutput> _inMemory = [];
+    private readonly HashSet<int> _shufflesOnDisk = [];
+    private long _inMemoryBytes;
+
+    /// <param name="executorId">The executor whose blocks these are.</param>
+    /// <param name="directory">The directory of the files (created now).</param>
+    /// <param name="bufferSize">The buffer of each file writer and reader.</param>
+    /// <param name="inMemoryThreshold">Map outputs up to this many bytes are kept in memory; 0: always files.</param>
+    /// <param name="inMemoryLimit">The most bytes of map outputs kept in memory at once; past it, outputs go to files.</param>
+    public LocalShuffleManager(string executorId, string directory, int bufferSize, long inMemoryThreshold = 0, long inMemoryLimit = 0)
     {
         _bufferSize = bufferSize;
+        _inMemoryThreshold = inMemoryLimit > 0 ? Math.Min(inMemoryThreshold, inMemoryLimit) : 0;
+        _inMemoryLimit = inMemoryLimit;
         ExecutorId = executorId;
         _directory = directory;
         Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>Bytes of committed map outputs held in memory now (for tests and diagnostics).</summary>
+    public long InMemoryBytes
+    {
+        get
+        {
+            lock (_commitLock)
+            {
+                return _inMemoryBytes;
+            }
+        }
     }
 
     public string ExecutorId { get; }
@@ -29,6 +62,23 @@ internal sealed class LocalShuffleManager : IShuffleManager
 
     public Stream OpenBlock(ShuffleBlockId block, MapStatus status)
     {
+        InMemoryOutput? held;
+        lock (_commitLock)
+        {
+            held = _inMemory.GetValueOrDefault((block.ShuffleId, block.MapId));
+        }
+
+        if (held is not null)
+        {
+            if (block.ReduceId < 0 || block.ReduceId + 1 >= held.Offsets.Length)
+            {
+                throw new FetchFailedException(block, ExecutorId, $"map output {block.ShuffleId}/{block.MapId} has {held.Offsets.Length - 1} partitions, not {block.ReduceId + 1}");
+            }
+
+            var from = held.Offsets[block.ReduceId];
+            return new MemoryStream(held.Data, (int)from, (int)(held.Offsets[block.ReduceId + 1] - from), writable: false);
+        }
+
         var indexPath = IndexPath(block.ShuffleId, block.MapId);
         long start;
         long end;
@@ -58,6 +108,11 @@ internal sealed class LocalShuffleManager : IShuffleManager
     {
         lock (_commitLock)
         {
+            if (_inMemory.Remove((shuffleId, mapId), out var held))
+            {
+                _inMemoryBytes -= held.Data.Length;
+            }
+
             File.Delete(IndexPath(shuffleId, mapId));
             File.Delete(DataPath(shuffleId, mapId));
         }
@@ -65,7 +120,21 @@ internal sealed class LocalShuffleManager : IShuffleManager
 
     public void RemoveShuffle(int shuffleId)
     {
-        if (!Directory.Exists(_directory))
+        bool onDisk;
+        lock (_commitLock)
+        {
+            foreach (var key in _inMemory.Keys.Where(k => k.ShuffleId == shuffleId).ToList())
+            {
+                _inMemoryBytes -= _inMemory[key].Data.Length;
+                _inMemory.Remove(key);
+            }
+
+            // A shuffle all of whose outputs stayed in memory has no file to look for (nor a failed attempt's temp:
+            // temps are only created once an output overflows to disk, which marks its shuffle).
+            onDisk = _shufflesOnDisk.Remove(shuffleId);
+        }
+
+        if (!onDisk || !Directory.Exists(_directory))
         {
             return;
         }
@@ -78,6 +147,12 @@ internal sealed class LocalShuffleManager : IShuffleManager
 
     public void Dispose()
     {
+        lock (_commitLock)
+        {
+            _inMemory.Clear();
+            _inMemoryBytes = 0;
+        }
+
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
@@ -108,9 +183,10 @@ internal sealed class LocalShuffleManager : IShuffleManager
         private readonly long[] _offsets;
         private readonly string _tempData;
         private readonly string _tempIndex;
-        private readonly FileStream _data;
+        private readonly OverflowStream _data;
         private int _nextPartition;
         private bool _committed;
+        private bool _tempCreated;
 
         public Writer(LocalShuffleManager owner, int shuffleId, int mapId, long attemptId, int numPartitions)
         {
@@ -121,7 +197,7 @@ internal sealed class LocalShuffleManager : IShuffleManager
             var dataPath = owner.DataPath(shuffleId, mapId);
             _tempData = $"{dataPath}.{attemptId}.tmp";
             _tempIndex = $"{owner.IndexPath(shuffleId, mapId)}.{attemptId}.tmp";
-            _data = new FileStream(_tempData, FileMode.Create, FileAccess.Write, FileShare.None, owner._bufferSize);
+            _data = new OverflowStream(owner._inMemoryThreshold, OpenTempData);
         }
 
         public Stream Stream => _data;
@@ -143,7 +219,19 @@ internal sealed class LocalShuffleManager : IShuffleManager
                 throw new InvalidOperationException($"Map output {_shuffleId}/{_mapId} committed after {_nextPartition} of {_offsets.Length - 1} partitions.");
             }
 
-            _data.Flush(flushToDisk: false);
+            if (_data.InMemory && TryCommitInMemory(_data.ToArray(), out var status))
+            {
+                return status;
+            }
+
+            if (_data.InMemory)
+            {
+                // Over the executor's in-memory limit: this output goes to files after all.
+                using var file = OpenTempData();
+                file.Write(_data.ToArray());
+            }
+
+            _data.Flush();
             _data.Dispose();
             var index = new byte[_offsets.Length * 8];
             for (var i = 0; i < _offsets.Length; i++)
@@ -155,6 +243,13 @@ internal sealed class LocalShuffleManager : IShuffleManager
             var indexPath = _owner.IndexPath(_shuffleId, _mapId);
             lock (_owner._commitLock)
             {
+                if (_owner._inMemory.TryGetValue((_shuffleId, _mapId), out var held))
+                {
+                    DeleteTemps();
+                    _committed = true;
+                    return new MapStatus(_shuffleId, _mapId, _owner.ExecutorId, Sizes(held.Offsets));
+                }
+
                 if (File.Exists(indexPath))
                 {
                     // Another attempt committed first; its output stands and this one is dropped.
@@ -175,9 +270,50 @@ internal sealed class LocalShuffleManager : IShuffleManager
         public void Dispose()
         {
             _data.Dispose();
-            if (!_committed)
+            if (!_committed && _tempCreated)
             {
                 DeleteTemps();
+            }
+        }
+
+        /// <summary>Creates the attempt's temporary data file; from then on its shuffle has files to delete.</summary>
+        private FileStream OpenTempData()
+        {
+            lock (_owner._commitLock)
+            {
+                _owner._shufflesOnDisk.Add(_shuffleId);
+            }
+
+            _tempCreated = true;
+            return new FileStream(_tempData, FileMode.Create, FileAccess.Write, FileShare.None, _owner._bufferSize);
+        }
+
+        /// <summary>Keeps the committed output in memory, unless the executor holds its limit already; the first attempt wins.</summary>
+        private bool TryCommitInMemory(byte[] data, out MapStatus status)
+        {
+            lock (_owner._commitLock)
+            {
+                if (_owner._inMemory.TryGetValue((_shuffleId, _mapId), out var held))
+                {
+                    // Another attempt committed first; its output stands and this one is dropped.
+                    _committed = true;
+                    status = new MapStatus(_shuffleId, _mapId, _owner.ExecutorId, Sizes(held.Offsets));
+                    return true;
+                }
+
+                if (_owner._inMemoryBytes + data.Length > _owner._inMemoryLimit ||
+                    (_owner._shufflesOnDisk.Contains(_shuffleId) && File.Exists(_owner.IndexPath(_shuffleId, _mapId))))
+                {
+                    // Over the limit, or an earlier attempt's output is on disk (whose commit then wins below).
+                    status = null!;
+                    return false;
+                }
+
+                _owner._inMemory.Add((_shuffleId, _mapId), new InMemoryOutput(data, (long[])_offsets.Clone()));
+                _owner._inMemoryBytes += data.Length;
+                _committed = true;
+                status = new MapStatus(_shuffleId, _mapId, _owner.ExecutorId, Sizes(_offsets));
+                return true;
             }
         }
 
@@ -198,4 +334,7 @@ internal sealed class LocalShuffleManager : IShuffleManager
             return sizes;
         }
     }
+
+    /// <summary>A committed map output kept in memory: the data file's bytes and the index's offsets.</summary>
+    private sealed record InMemoryOutput(byte[] Data, long[] Offsets);
 }

@@ -11,6 +11,10 @@ namespace Dataflow.Shuffle;
 /// </summary>
 internal static class ShuffleReader
 {
+    // Blocks up to this size are opened as soon as the task starts reading, together, within EagerBytes in all.
+    private const long EagerBlockBytes = 256 * 1024;
+    private const long EagerBytes = 4 * 1024 * 1024;
+
     public static IEnumerable<T> Read<T>(TaskContext context, int shuffleId, int reduceId) =>
         ReadPerMapOutput<T>(context, shuffleId, reduceId).SelectMany(static block => block);
 
@@ -18,16 +22,43 @@ internal static class ShuffleReader
     /// The reduce partition's block of each map output as its own sequence (in map order), so that blocks written
     /// sorted can be merged instead of sorted again.
     /// </summary>
-    public static IReadOnlyList<IEnumerable<T>> ReadPerMapOutput<T>(TaskContext context, int shuffleId, int reduceId) =>
-        [.. context.Environment.MapOutputs.GetStatuses(shuffleId, reduceId)
-            .Where(status => status.BlockSizes[reduceId] > 0)
-            .Select(status => ReadBlock<T>(context, new ShuffleBlockId(shuffleId, status.MapId, reduceId), status))];
+    /// <remarks>
+    /// Small blocks are opened at once rather than one after another as they are read: a block on another executor is
+    /// requested when it is opened, so the small blocks of a reduce partition arrive in about one round trip instead of
+    /// one each (Spark's fetcher likewise sends its requests up front). Larger blocks are opened when read, which keeps
+    /// the bytes in flight bounded.
+    /// </remarks>
+    public static IReadOnlyList<IEnumerable<T>> ReadPerMapOutput<T>(TaskContext context, int shuffleId, int reduceId)
+    {
+        var eager = 0L;
+        var blocks = new List<IEnumerable<T>>();
+        foreach (var status in context.Environment.MapOutputs.GetStatuses(shuffleId, reduceId))
+        {
+            var size = status.BlockSizes[reduceId];
+            if (size <= 0)
+            {
+                continue;
+            }
 
-    private static IEnumerable<T> ReadBlock<T>(TaskContext context, ShuffleBlockId block, MapStatus status)
+            var block = new ShuffleBlockId(shuffleId, status.MapId, reduceId);
+            Stream? opened = null;
+            if (size <= EagerBlockBytes && eager + size <= EagerBytes)
+            {
+                eager += size;
+                opened = context.Environment.ShuffleManager.OpenBlock(block, status);
+            }
+
+            blocks.Add(ReadBlock<T>(context, block, status, opened));
+        }
+
+        return blocks;
+    }
+
+    private static IEnumerable<T> ReadBlock<T>(TaskContext context, ShuffleBlockId block, MapStatus status, Stream? opened)
     {
         var metrics = context.Metrics;
         var size = status.BlockSizes[block.ReduceId];
-        using var stream = context.Environment.ShuffleManager.OpenBlock(block, status);
+        using var stream = opened ?? context.Environment.ShuffleManager.OpenBlock(block, status);
         using var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
         {
             metrics.ShuffleReadBytes += bytes;

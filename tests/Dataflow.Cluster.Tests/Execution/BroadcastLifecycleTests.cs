@@ -34,4 +34,31 @@ public sealed class BroadcastLifecycleTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => keys.Select(k => (long)table.Value[k]).SumAsync(Ct));
         Assert.Contains("was destroyed", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SmallBroadcast_ComesWithItsManifest_NoPieceReadOrKeptOnWorkers()
+    {
+        var cluster = await SharedCluster.StartAsync();
+        var (ctx, _) = await SharedCluster.NewContextAsync();
+        await using var disposeContext = ctx;
+        var backend = (OrleansBackend)ctx.Backend;
+        var weights = ctx.Broadcast(Enumerable.Range(0, 100).Select(i => i * 0.5).ToArray());
+        var rows = ctx.Parallelize(Enumerable.Range(0, 100).ToArray(), 8);
+
+        var sum = await rows.Select(i => weights.Value[i]).SumAsync(Ct);
+
+        Assert.Equal(Enumerable.Range(0, 100).Sum(i => i * 0.5), sum, 9);
+        Assert.Equal(InProcessCluster.Workers, backend.BroadcastFetches);
+        Assert.Equal(0, backend.BroadcastPieceReads);
+        var pieces = Directory.EnumerateFiles(cluster.Root, "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains(Path.Combine("apps", backend.AppId, "broadcast"), StringComparison.Ordinal));
+        Assert.Empty(pieces);
+
+        // Destroyed: the workers drop their copies in the background, and nothing can use it again.
+        await weights.DestroyAsync();
+        await backend.CleanupsDrainedAsync();
+        Assert.Equal(0, backend.ServedBroadcastCount);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => rows.Select(i => weights.Value[i]).SumAsync(Ct));
+        Assert.Contains("was destroyed", error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -14,7 +14,12 @@ public sealed class RemoteFetchFailureTests
     public async Task ByteFlippedInAWorkersShuffleFile_MapOutputIsRecomputedAndTheResultIsRight()
     {
         var cluster = await SharedCluster.StartAsync();
-        var (ctx, recorder) = await SharedCluster.NewContextAsync(o => o.Shuffle.Compress = false);
+        // Map outputs as files on the workers (never kept in memory): the test corrupts one.
+        var (ctx, recorder) = await SharedCluster.NewContextAsync(o =>
+        {
+            o.Shuffle.Compress = false;
+            o.Shuffle.InMemoryOutputThreshold = new Dataflow.Configuration.ByteSize(0);
+        });
         await using var _ = ctx;
         var random = new Random(11);
         var data = Enumerable.Range(0, 40_000).Select(_ => (Key: random.Next(500), Value: (long)random.Next(1000))).ToArray();

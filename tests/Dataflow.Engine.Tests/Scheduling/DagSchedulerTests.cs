@@ -179,7 +179,7 @@ public sealed class DagSchedulerTests
     [Fact]
     public async Task Dispose_DeletesShuffleFiles()
     {
-        var ctx = new DataflowContext("local[2]");
+        var ctx = ShuffleRecoveryTests.OnDiskContext();
         await ctx.Parallelize(Enumerable.Range(0, 100), 3).Select(x => (x % 5, x)).ReduceByKey((a, b) => a + b).CountAsync(Ct);
         Assert.NotEmpty(Directory.GetFiles(ctx.WorkDirectory, "shuffle_*", SearchOption.AllDirectories));
         await ctx.DisposeAsync();

@@ -86,7 +86,7 @@ public sealed class JobStateReleaseTests
     [Fact]
     public async Task UnreachableShuffleAndBroadcast_AreReleasedByTheNextJobAfterACollection()
     {
-        await using var ctx = new DataflowContext("local[2]");
+        await using var ctx = ShuffleRecoveryTests.OnDiskContext();
         var (shuffleId, broadcastId, probes) = await RunAndForgetAsync(ctx);
         Assert.Equal([shuffleId], ctx.MapOutputs.ShuffleIds);
         Assert.NotEmpty(Directory.GetFiles(ctx.WorkDirectory, $"shuffle_{shuffleId}_*", SearchOption.AllDirectories));

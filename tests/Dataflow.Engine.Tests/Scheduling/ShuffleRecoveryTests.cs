@@ -10,10 +10,20 @@ public sealed class ShuffleRecoveryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Map outputs as files, never kept in memory: these tests remove and corrupt the files.</summary>
+    internal static void OnDisk(DataflowOptions options) => options.Shuffle.InMemoryOutputThreshold = new ByteSize(0);
+
+    internal static DataflowContext OnDiskContext()
+    {
+        var options = new DataflowOptions { Master = "local[2]" };
+        OnDisk(options);
+        return new DataflowContext(options);
+    }
+
     [Fact]
     public async Task LostMapOutput_IsRecomputedAloneAndTheResultIsStillCorrect()
     {
-        var (ctx, backend) = FakeBackend.CreateContext();
+        var (ctx, backend) = FakeBackend.CreateContext(configure: OnDisk);
         await using var _ = ctx;
         var data = Enumerable.Range(0, 2000).ToArray();
         var reduced = ctx.Parallelize(data, 4).Select(x => (x % 11, (long)x)).ReduceByKey((a, b) => a + b, 3);
@@ -35,7 +45,7 @@ public sealed class ShuffleRecoveryTests
     [Fact]
     public async Task CorruptedBlock_IsDetectedAndOnlyItsMapOutputRecomputed()
     {
-        var (ctx, backend) = FakeBackend.CreateContext();
+        var (ctx, backend) = FakeBackend.CreateContext(configure: OnDisk);
         await using var _ = ctx;
         var data = Enumerable.Range(0, 20_000).Select(i => ("key" + (i % 97), (long)i)).ToArray();
         var reduced = ctx.Parallelize(data, 4).ReduceByKey((a, b) => a + b, 2);
@@ -57,7 +67,7 @@ public sealed class ShuffleRecoveryTests
     [Fact]
     public async Task CleanupShuffles_RemovesFiles_AndLaterJobsRecompute()
     {
-        await using var ctx = new DataflowContext("local[2]");
+        await using var ctx = OnDiskContext();
         var reduced = ctx.Range(0, 500, 1, 3).Select(x => (x % 7, 1)).ReduceByKey((a, b) => a + b, 2);
         Assert.Equal(7, await reduced.CountAsync(Ct));
         Assert.NotEmpty(Directory.GetFiles(ctx.WorkDirectory, "shuffle_*", SearchOption.AllDirectories));
@@ -69,7 +79,7 @@ public sealed class ShuffleRecoveryTests
     [Fact]
     public async Task UnpersistAsync_OfShuffledRdd_RemovesItsShuffleFiles()
     {
-        await using var ctx = new DataflowContext("local[2]");
+        await using var ctx = OnDiskContext();
         var reduced = ctx.Range(0, 100, 1, 2).Select(x => (x % 3, 1)).ReduceByKey((a, b) => a + b, 2);
         await reduced.CountAsync(Ct);
         Assert.NotEmpty(Directory.GetFiles(ctx.WorkDirectory, "shuffle_*", SearchOption.AllDirectories));

@@ -19,6 +19,8 @@ public sealed class CorruptBlockTests
         var options = new DataflowOptions { Master = "local[2]" };
         options.Shuffle.Compress = compress;
         options.Scheduler.MaxTaskFailures = 2;
+        // The tests corrupt the data files, so map outputs must be files, never kept in memory.
+        options.Shuffle.InMemoryOutputThreshold = new ByteSize(0);
         var context = new DataflowContext(options);
         var recorder = new EventRecorder();
         context.Listeners.Add(recorder);

@@ -79,11 +79,13 @@ internal sealed class FakeBackend(ExecutionEnvironment environment) : IScheduler
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    public static (DataflowContext Context, FakeBackend Backend) CreateContext(int maxTaskFailures = 4)
+    public static (DataflowContext Context, FakeBackend Backend) CreateContext(int maxTaskFailures = 4,
+        Action<Dataflow.Configuration.DataflowOptions>? configure = null)
     {
         FakeBackend? backend = null;
         var options = new Dataflow.Configuration.DataflowOptions { Master = "local[4]" };
         options.Scheduler.MaxTaskFailures = maxTaskFailures;
+        configure?.Invoke(options);
         var context = new DataflowContext(options, null, null, env => backend = new FakeBackend(env));
         return (context, backend!);
     }
