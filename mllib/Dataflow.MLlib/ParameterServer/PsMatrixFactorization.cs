@@ -21,7 +21,8 @@ namespace Dataflow.MLlib.ParameterServer;
 /// <remarks>
 /// Defaults as logistic regression's PS mode: AdaGrad with step 0.5 and ε 1e-8, batch fraction 1; the start is the
 /// seeded one of <see cref="FactorInitialization"/> (the servers hold offsets from it: see
-/// <see cref="PsMatrixFactorizationWorker"/>). In local mode the shards are objects in the driver's process.
+/// <see cref="PsMatrixFactorizationWorker"/>). In local mode the shards are objects in the driver's process; on an
+/// Orleans cluster, shard grains on the worker silos (<see cref="ShardHost"/>).
 /// </remarks>
 /// <example><code>
 /// var (model, summary) = await new PsMatrixFactorization { Consistency = "ssp:3", Rank = 10, Iterations = 200 }
@@ -81,7 +82,11 @@ public sealed class PsMatrixFactorization
     /// <summary>Keep every snapshot (default false: only the last two per shard).</summary>
     public bool KeepSnapshots { get; set; }
 
-    /// <summary>Where the shards live; null (default) for in-process shards (local mode). See <see cref="PsLogisticRegression.ShardHost"/>.</summary>
+    /// <summary>
+    /// Where the shards live; null (the default) takes <see cref="ShardHosts.For"/> of the ratings' context: in-process
+    /// shards in local mode, the shard grains of <c>Dataflow.MLlib.Cluster</c> (which the application then references) on
+    /// an Orleans cluster. See <see cref="PsLogisticRegression.ShardHost"/>.
+    /// </summary>
     public IShardHost? ShardHost { get; set; }
 
     /// <summary>Injected straggler clocks, for experiments (<see cref="ClockSlowdown"/>). Default none.</summary>
@@ -162,7 +167,7 @@ public sealed class PsMatrixFactorization
             // Dense rows: a factorisation touches most of its rows.
             var settings = new ShardSettings(workers, Consistency, UpdaterSpec(), Sparse: false, SnapshotEvery, SnapshotDirectory, KeepSnapshots);
             IReadOnlyList<IParameterShard> shards;
-            if (ShardHost is { } host)
+            if ((ShardHost ?? ShardHosts.For(ratings.Context)) is { } host)
             {
                 shards = await host.CreateAsync(runId, ranges, settings).ConfigureAwait(false);
                 created = host;
@@ -175,7 +180,7 @@ public sealed class PsMatrixFactorization
 
             shardCount = ranges.Shards;
             var job = new PsMatrixFactorizationJob(runId, data.Users, data.Items, Rank, data.Ratings, ranges.Shards, Iterations, MiniBatchFraction, RegParam, Seed,
-                InitScale, Start is null ? null : start.Factors.ToArray(), Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels, [.. Slowdowns]);
+                InitScale, Start is null ? null : start.Factors.ToArray(), Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels, [.. Slowdowns], settings);
             Logger.LogInformation("PS matrix factorisation: {Workers} workers, {Shards} shards, {Users} users, {Items} items, rank {Rank}, {Consistency}, {Clocks} clocks",
                 workers, ranges.Shards, data.Users, data.Items, Rank, Consistency, Iterations);
 

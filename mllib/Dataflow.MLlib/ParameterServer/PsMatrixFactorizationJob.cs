@@ -19,8 +19,10 @@ namespace Dataflow.MLlib.ParameterServer;
 /// <param name="SnapshotDirectory">Where the shards write snapshots, to restore from on a retried attempt; null for none.</param>
 /// <param name="Kernels">The per-block kernels.</param>
 /// <param name="Slowdowns">Injected straggler clocks (experiments); empty for none.</param>
+/// <param name="Settings">The shards' settings, to re-create a shard lost with its worker when a retried attempt restores.</param>
 internal sealed record PsMatrixFactorizationJob(string RunId, int Users, int Items, int Rank, long Ratings, int Shards, int Iterations, double BatchFraction,
-    double RegParam, long Seed, double InitScale, double[]? Start, string Consistency, string? SnapshotDirectory, IBlockKernels Kernels, ClockSlowdown[] Slowdowns)
+    double RegParam, long Seed, double InitScale, double[]? Start, string Consistency, string? SnapshotDirectory, IBlockKernels Kernels, ClockSlowdown[] Slowdowns,
+    ShardSettings Settings)
 {
     /// <summary>Scalar keys on the servers: one per factor value.</summary>
     public int Keys => (Users + Items) * Rank;

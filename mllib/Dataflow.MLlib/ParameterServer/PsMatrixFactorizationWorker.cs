@@ -31,7 +31,7 @@ internal static class PsMatrixFactorizationWorker
         var blocks = partition.ToList();
         var worker = context.PartitionId;
         var ranges = new KeyRanges(job.Keys, job.Shards);
-        var shards = ShardDirectory.Resolve(job.RunId, ranges);
+        var shards = ShardDirectory.Resolve(job.RunId, ranges, job.Settings);
         var cancellation = context.TaskContext.CancellationToken;
 
         var start = 0;
