@@ -119,6 +119,10 @@ internal static class RddMode
         json.WriteNumber("driverSeconds", Finite(result.Iterations.Sum(i => i.DriverSeconds)));
         json.WriteNumber("shuffleWriteBytes", result.Iterations.Sum(i => i.ShuffleWriteBytes));
         json.WriteNumber("shuffleReadBytes", result.Iterations.Sum(i => i.ShuffleReadBytes));
+        json.WriteNumber("taskSeconds", Finite(result.Iterations.Sum(i => i.TaskSeconds)));
+        json.WriteNumber("taskComputeSeconds", Finite(result.Iterations.Sum(i => i.TaskComputeSeconds)));
+        json.WriteNumber("shuffleWriteSeconds", Finite(result.Iterations.Sum(i => i.ShuffleWriteSeconds)));
+        json.WriteNumber("shuffleFetchWaitSeconds", Finite(result.Iterations.Sum(i => i.ShuffleFetchWaitSeconds)));
         json.WriteEndObject();
         json.WriteStartArray("perIteration");
         foreach (var i in result.Iterations)
@@ -133,6 +137,10 @@ internal static class RddMode
             json.WriteNumber("driverSeconds", Finite(i.DriverSeconds));
             json.WriteNumber("shuffleWriteBytes", i.ShuffleWriteBytes);
             json.WriteNumber("shuffleReadBytes", i.ShuffleReadBytes);
+            json.WriteNumber("taskSeconds", Finite(i.TaskSeconds));
+            json.WriteNumber("taskComputeSeconds", Finite(i.TaskComputeSeconds));
+            json.WriteNumber("shuffleWriteSeconds", Finite(i.ShuffleWriteSeconds));
+            json.WriteNumber("shuffleFetchWaitSeconds", Finite(i.ShuffleFetchWaitSeconds));
             json.WriteBoolean("checkpointed", i.Checkpointed);
             json.WriteEndObject();
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.Serialization.Records;
 
@@ -27,7 +28,9 @@ internal static class ShuffleReader
     {
         var metrics = context.Metrics;
         var size = status.BlockSizes[block.ReduceId];
-        using var stream = context.Environment.ShuffleManager.OpenBlock(block, status);
+        var opening = Stopwatch.GetTimestamp();
+        using var stream = new FetchTimingStream(context.Environment.ShuffleManager.OpenBlock(block, status), metrics);
+        metrics.ShuffleFetchWaitTime += Stopwatch.GetElapsedTime(opening);
         using var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
         {
             metrics.ShuffleReadBytes += bytes;

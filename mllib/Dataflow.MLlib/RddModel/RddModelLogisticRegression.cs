@@ -213,6 +213,7 @@ public sealed class RddModelLogisticRegression
     {
         double scheduling = 0, stages = 0;
         long written = 0, read = 0;
+        TimeSpan tasks = default, writing = default, fetching = default;
         foreach (var job in jobs)
         {
             if (job is { Submitted: { } submitted, FirstTask: { } first, Ended: { } ended })
@@ -223,10 +224,13 @@ public sealed class RddModelLogisticRegression
 
             written += job.ShuffleWriteBytes;
             read += job.ShuffleReadBytes;
+            tasks += job.TaskTime;
+            writing += job.ShuffleWriteTime;
+            fetching += job.ShuffleFetchWaitTime;
         }
 
         return new RddIterationTimings(t, objective, jobs.Count, wall, scheduling, stages, gradientJobSeconds,
-            Math.Max(0, wall - scheduling - stages), written, read, checkpointed);
+            Math.Max(0, wall - scheduling - stages), written, read, checkpointed, tasks.TotalSeconds, writing.TotalSeconds, fetching.TotalSeconds);
     }
 
     /// <summary>The (block, data partition) pairs: which parameter blocks each data partition's rows touch.</summary>
