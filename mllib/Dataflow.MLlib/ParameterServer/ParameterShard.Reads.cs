@@ -108,43 +108,91 @@ public sealed partial class ParameterShard
         return Task.FromResult(PsWire.EncodeReply(new PullReply(0, 0, false), counts));
     }
 
-    // The read rule (see the class remarks): committed rows, then the visible pending updates in (clock, worker)
-    // order, each stepped by the updater on a private copy of the row.
+    // The read rule (see the class remarks). ASP: the latest rows, which hold every update that has arrived. SSP/BSP:
+    // the committed rows, then the visible pending updates in (clock, worker) order, each stepped by the updater on a
+    // private copy of the row; an update is walked against the (ascending) keys read in one merge pass, so a read costs
+    // its keys plus the pending updates inside the window, not keys × updates × a search.
     private double[] ReadLocked(int worker, int clock, int[] keys)
     {
         var values = new double[keys.Length];
         var spe = Updater.StatePerEntry;
-        Span<double> state = stackalloc double[spe];
-        var all = _consistency.IsAsynchronous;
-        for (var j = 0; j < keys.Length; j++)
+        if (_latest is { } latest)
         {
-            var key = keys[j];
-            var value = _rows.Read(key, state);
-            for (var slot = 0; slot < _pending.Count; slot++)
+            Span<double> scratch = stackalloc double[spe];
+            for (var j = 0; j < keys.Length; j++)
             {
-                var slotClock = _minClock + slot;
-                var byWorker = _pending[slot].ByWorker;
-                for (var w = 0; w < byWorker.Length; w++)
-                {
-                    if (!all && slotClock >= clock && w != worker)
-                    {
-                        continue;
-                    }
-
-                    foreach (var update in byWorker[w])
-                    {
-                        var at = Array.BinarySearch(update.Keys, key);
-                        if (at >= 0)
-                        {
-                            _rows.StepCopy(ref value, state, key, update.Gradients[at], slotClock + 1L);
-                        }
-                    }
-                }
+                values[j] = latest.Read(keys[j], scratch);
             }
 
-            values[j] = value;
+            return values;
+        }
+
+        var states = new double[keys.Length * spe];
+        for (var j = 0; j < keys.Length; j++)
+        {
+            values[j] = _rows.Read(keys[j], states.AsSpan(j * spe, spe));
+        }
+
+        for (var slot = 0; slot < _pending.Count; slot++)
+        {
+            var slotClock = _minClock + slot;
+            var byWorker = _pending[slot].ByWorker;
+            for (var w = 0; w < byWorker.Length; w++)
+            {
+                if (slotClock >= clock && w != worker)
+                {
+                    continue;
+                }
+
+                foreach (var update in byWorker[w])
+                {
+                    StepVisible(update, keys, values, states, slotClock + 1L);
+                }
+            }
         }
 
         return values;
+    }
+
+    // Steps the entries of the read keys that the update touches: a merge of two ascending key lists (a search per read
+    // key instead when the update is much longer than the read).
+    private void StepVisible(Update update, int[] keys, double[] values, double[] states, long t)
+    {
+        var spe = Updater.StatePerEntry;
+        var updateKeys = update.Keys;
+        if (keys.Length * 16L < updateKeys.Length)
+        {
+            for (var j = 0; j < keys.Length; j++)
+            {
+                var at = Array.BinarySearch(updateKeys, keys[j]);
+                if (at >= 0)
+                {
+                    _rows.StepCopy(ref values[j], states.AsSpan(j * spe, spe), keys[j], update.Gradients[at], t);
+                }
+            }
+
+            return;
+        }
+
+        var i = 0;
+        var k = 0;
+        while (i < updateKeys.Length && k < keys.Length)
+        {
+            var (a, b) = (updateKeys[i], keys[k]);
+            if (a < b)
+            {
+                i++;
+            }
+            else if (a > b)
+            {
+                k++;
+            }
+            else
+            {
+                _rows.StepCopy(ref values[k], states.AsSpan(k * spe, spe), b, update.Gradients[i], t);
+                i++;
+                k++;
+            }
+        }
     }
 }

@@ -34,6 +34,17 @@ public sealed partial class ParameterShard
             }
 
             _rows = rows;
+            if (_latest is not null)
+            {
+                var latest = ShardRows.Create(Settings.Sparse, FirstKey, Count, Updater);
+                if (snapshot is not null)
+                {
+                    latest.Import(snapshot.Keys, snapshot.Values, snapshot.State);
+                }
+
+                _latest = latest;
+            }
+
             var clock = snapshot?.Clock ?? 0;
             Array.Fill(_clocks, clock);
             _minClock = clock;

@@ -14,8 +14,9 @@ namespace Dataflow.MLlib.ParameterServer;
 /// worker, until the slowest worker passes them; so the committed rows never depend on timing, a snapshot at clock k is
 /// the committed rows when the slowest clock reaches k, and runs are reproducible where the consistency model allows.</para>
 /// <para><b>What a read sees.</b> A read by worker w at clock c is the committed rows plus, in the same (clock,
-/// worker) order, the pending updates of clocks &lt; c from everyone and all of w's own (under ASP: every pending
-/// update). Under <c>ssp:S</c> it is served once the slowest clock is ≥ c − S, so it includes every update of clocks
+/// worker) order, the pending updates of clocks &lt; c from everyone and all of w's own. Under ASP it is every update
+/// that has arrived, in the order they arrived: the shard keeps a second set of rows that each push is applied to at
+/// once, so an ASP read costs its keys, however far the fastest worker is ahead. Under <c>ssp:S</c> it is served once the slowest clock is ≥ c − S, so it includes every update of clocks
 /// ≤ c − S − 1; under BSP that is every update of clocks &lt; c and nothing later from others, the serial result.</para>
 /// <para><b>Blocking.</b> A read the bound does not allow yet is parked (no polling) and served by the
 /// <see cref="Clock"/> call that lifts the slowest clock far enough; the time it waited is measured on the shard's
@@ -32,6 +33,9 @@ public sealed partial class ParameterShard : IParameterShard
     private readonly Dictionary<int, int> _touches = [];
     private readonly bool[] _touchedBy;
     private ShardRows _rows;
+
+    // ASP only: the committed rows plus every pending update, applied as it arrives (reads are served from it).
+    private ShardRows? _latest;
     private int _minClock;
     private long _served;
     private long _blocked;
@@ -59,6 +63,7 @@ public sealed partial class ParameterShard : IParameterShard
         _clocks = new int[settings.Workers];
         _touchedBy = new bool[settings.Workers];
         _rows = ShardRows.Create(settings.Sparse, firstKey, count, Updater);
+        _latest = _consistency.IsAsynchronous ? ShardRows.Create(settings.Sparse, firstKey, count, Updater) : null;
     }
 
     /// <summary>The shard's index.</summary>
@@ -134,6 +139,7 @@ public sealed partial class ParameterShard : IParameterShard
             }
 
             _pending[slot].ByWorker[worker].Add(new Update(keys, gradients));
+            _latest?.Apply(keys, gradients, clock + 1L);
         }
     }
 
@@ -188,7 +194,11 @@ public sealed partial class ParameterShard : IParameterShard
         }
     }
 
-    /// <summary>The committed values of keys <c>FirstKey + offset</c> … + <paramref name="count"/> − 1, in float64.</summary>
+    /// <summary>
+    /// The values of keys <c>FirstKey + offset</c> … + <paramref name="count"/> − 1, in float64: the committed rows;
+    /// under ASP the rows the workers read (every update that has arrived, in arrival order: the model they trained on;
+    /// the committed rows hold the same updates applied clock by clock, which only snapshots use).
+    /// </summary>
     public double[] Read(int offset, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -200,7 +210,7 @@ public sealed partial class ParameterShard : IParameterShard
             Span<double> state = stackalloc double[Updater.StatePerEntry];
             for (var i = 0; i < count; i++)
             {
-                values[i] = _rows.Read(FirstKey + offset + i, state);
+                values[i] = (_latest ?? _rows).Read(FirstKey + offset + i, state);
             }
         }
 

@@ -69,9 +69,9 @@ public sealed class PsLogisticRegression
     public bool? SparseRows { get; set; }
 
     /// <summary>
-    /// Where the shards live: (run id, key ranges, settings) → shards, and a matching remover. Null (the default) creates
-    /// in-process <see cref="ParameterShard"/>s, which serve local mode only; on a cluster pass the grains'
-    /// (<c>Dataflow.MLlib.Cluster.GrainShards.CreateAsync</c>/<c>RemoveAsync</c> with the driver's grain factory).
+    /// Where the shards live: (run id, key ranges, settings) → shards, and a matching remover. Null (the default) takes
+    /// <see cref="ShardHosts.For"/> of the data's context: in-process <see cref="ParameterShard"/>s in local mode, the
+    /// shard grains of <c>Dataflow.MLlib.Cluster</c> (which the application then references) on an Orleans cluster.
     /// </summary>
     public IShardHost? ShardHost { get; set; }
 
@@ -136,7 +136,7 @@ public sealed class PsLogisticRegression
             var ranges = new KeyRanges(d + 1, Math.Min(Shards ?? workers, d + 1));
             var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory, KeepSnapshots);
             IReadOnlyList<IParameterShard> shards;
-            if (ShardHost is { } host)
+            if ((ShardHost ?? ShardHosts.For(points.Context)) is { } host)
             {
                 shards = await host.CreateAsync(runId, ranges, settings).ConfigureAwait(false);
                 created = host;
@@ -149,7 +149,7 @@ public sealed class PsLogisticRegression
 
             shardCount = ranges.Shards;
             var job = new PsLogisticJob(runId, d, data.Rows, ranges.Shards, Iterations, MiniBatchFraction, Seed, Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels,
-                [.. Slowdowns]);
+                [.. Slowdowns], settings);
             Logger.LogInformation("PS training: {Workers} workers, {Shards} shards, {Keys} keys, {Consistency}, {Clocks} clocks", workers, ranges.Shards, d + 1, Consistency, Iterations);
 
             var clock = Stopwatch.StartNew();
