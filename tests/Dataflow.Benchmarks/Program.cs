@@ -16,7 +16,8 @@ using Dataflow.Examples.WordCount;
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib [--no-cluster]  (training passes through the engine: gradient GB/s, fixed cost per iteration, then mllib-kmeans)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-fixed [--no-cluster] [--sizes 10,1000] [--passes N] [--trace]
 //     (only the fixed cost of one driver-mode iteration, local[2] then 2 real workers; results/mllib-fixed.md)
-//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- rdd-model [--sizes 1e4,1e6,1e7]  (sparse LR: driver vs rdd vs ps per-iteration time and bytes, local[2])
+//   dotnet run -c Release --project tests/Dataflow.Benchmarks -- rdd-model [--sizes 1e4,1e6,1e7] [--iterations 10] [--no-cluster]
+//     (sparse LR: driver vs rdd vs ps per-iteration time, bytes and shuffle times, local[2] and 2 real workers)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- checkpoint-loop       (1,000-iteration loop, checkpoints every 10: job-submission time at 100 vs 1,000)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- mllib-kmeans          (k-means 1M × 100, k = 10, local[2]: seconds per Lloyd iteration)
 //   dotnet run -c Release --project tests/Dataflow.Benchmarks -- bottleneck [--no-cluster] [--sizes 100,1000] [--volume 4m] [--iterations 5]
@@ -94,8 +95,9 @@ if (which is "ps")
 
 if (which is "rdd-model")
 {
-    var sizes = Arg("--sizes") is { } list ? list.Split(',').Select(x => (int)double.Parse(x, CultureInfo.InvariantCulture)).ToList() : [10_000, 1_000_000];
-    await RddModelBenchmarks.RunAsync(results, sizes);
+    var sizes = Arg("--sizes") is { } list ? list.Split(',').Select(x => (int)double.Parse(x, CultureInfo.InvariantCulture)).ToList() : [10_000, 1_000_000, 10_000_000];
+    var iterations = Arg("--iterations") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 10;
+    await RddModelBenchmarks.RunAsync(results, sizes, iterations, work, cluster: !args.Contains("--no-cluster"));
 }
 
 if (which is "checkpoint-loop")

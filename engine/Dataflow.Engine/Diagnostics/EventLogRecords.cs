@@ -166,6 +166,8 @@ internal sealed class EventLogRecords
         w.WriteNumber("shuffleRemoteReadBytes", metrics.ShuffleRemoteReadBytes);
         w.WriteNumber("shuffleWriteRecords", metrics.ShuffleWriteRecords);
         w.WriteNumber("shuffleWriteBytes", metrics.ShuffleWriteBytes);
+        WriteMilliseconds(w, "shuffleWriteTime", metrics.ShuffleWriteTime);
+        WriteMilliseconds(w, "shuffleFetchWaitTime", metrics.ShuffleFetchWaitTime);
         w.WriteNumber("spillBytes", metrics.SpillBytes);
         w.WriteNumber("peakExecutionMemory", metrics.PeakExecutionMemory);
     }

@@ -46,6 +46,21 @@ public sealed class TaskMetrics
     /// <summary>Shuffle bytes written by a map task.</summary>
     public long ShuffleWriteBytes { get; set; }
 
+    /// <summary>
+    /// Time a map task spent writing its shuffle output rather than computing the records: for the sort-based writers
+    /// the merge, serialisation and file writes of the partitioned output; for the bypass writer its frame writes
+    /// (compression, checksums, file writes) and the concatenation of the partition files; and the commit (index, rename).
+    /// </summary>
+    /// <remarks>Spark: shuffleWriteMetrics.writeTime</remarks>
+    public TimeSpan ShuffleWriteTime { get; set; }
+
+    /// <summary>
+    /// Time a task was blocked getting shuffle blocks: opening each block and reading its bytes, local files and
+    /// remote chunks alike (waiting for another worker's block service included), not decoding the records.
+    /// </summary>
+    /// <remarks>Spark: shuffleReadMetrics.fetchWaitTime</remarks>
+    public TimeSpan ShuffleFetchWaitTime { get; set; }
+
     /// <summary>Bytes spilled to disk by memory-bounded structures.</summary>
     public long SpillBytes { get; set; }
 
@@ -68,6 +83,8 @@ public sealed class TaskMetrics
         ShuffleRemoteReadBytes += other.ShuffleRemoteReadBytes;
         ShuffleWriteRecords += other.ShuffleWriteRecords;
         ShuffleWriteBytes += other.ShuffleWriteBytes;
+        ShuffleWriteTime += other.ShuffleWriteTime;
+        ShuffleFetchWaitTime += other.ShuffleFetchWaitTime;
         SpillBytes += other.SpillBytes;
         PeakExecutionMemory = Math.Max(PeakExecutionMemory, other.PeakExecutionMemory);
     }

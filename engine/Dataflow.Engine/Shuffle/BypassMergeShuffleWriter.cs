@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.Partitioning;
 using Dataflow.Serialization.Records;
@@ -37,6 +38,14 @@ internal static class BypassMergeShuffleWriter
                 writer.Write(record);
             }
 
+            // The frames written while the records came in, then the last frames and the concatenation.
+            long frameTicks = 0;
+            foreach (var writer in writers)
+            {
+                frameTicks += writer?.FrameWriteTicks ?? 0;
+            }
+
+            var concatenation = Stopwatch.GetTimestamp();
             for (var p = 0; p < partitions; p++)
             {
                 if (writers[p] is { } writer)
@@ -52,6 +61,8 @@ internal static class BypassMergeShuffleWriter
 
                 output.EndPartition(p);
             }
+
+            context.Metrics.ShuffleWriteTime += Stopwatch.GetElapsedTime(concatenation) + Stopwatch.GetElapsedTime(0, frameTicks);
         }
         finally
         {

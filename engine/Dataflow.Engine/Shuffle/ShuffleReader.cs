@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.Serialization.Records;
 
@@ -45,7 +46,12 @@ internal static class ShuffleReader
             if (size <= EagerBlockBytes && eager + size <= EagerBytes)
             {
                 eager += size;
-                opened = context.Environment.ShuffleManager.OpenBlock(block, status);
+                var opening = Stopwatch.GetTimestamp();
+                var stream = context.Environment.ShuffleManager.OpenBlock(block, status);
+                context.Metrics.ShuffleFetchWaitTime += Stopwatch.GetElapsedTime(opening);
+                // A task that stops reading early (a Take) never reaches this block: it is closed when the task ends.
+                context.AddTaskCompletionListener(_ => stream.Dispose());
+                opened = stream;
             }
 
             blocks.Add(ReadBlock<T>(context, block, status, opened));
@@ -58,7 +64,9 @@ internal static class ShuffleReader
     {
         var metrics = context.Metrics;
         var size = status.BlockSizes[block.ReduceId];
-        using var stream = opened ?? context.Environment.ShuffleManager.OpenBlock(block, status);
+        var opening = Stopwatch.GetTimestamp();
+        using var stream = new FetchTimingStream(opened ?? context.Environment.ShuffleManager.OpenBlock(block, status), metrics);
+        metrics.ShuffleFetchWaitTime += Stopwatch.GetElapsedTime(opening);
         using var records = RecordBatchReader.Read<T>(stream, size, block.ToString(), (bytes, count) =>
         {
             metrics.ShuffleReadBytes += bytes;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dataflow.Collections;
 using Dataflow.Dependencies;
 using Dataflow.Execution;
@@ -39,7 +40,7 @@ internal static class ShuffleWriter
                 sorter.Combine(key, value, aggregator.CreateCombiner, aggregator.MergeValue);
             }
 
-            sorter.WritePartitioned(output);
+            WriteTimed(sorter, output, context);
         }
         else if (dependency.BypassMerge)
         {
@@ -51,9 +52,20 @@ internal static class ShuffleWriter
                 ? ExternalSorter<TKey, TValue>.ForSortedShuffle(context, partitioner, ordering)
                 : ExternalSorter<TKey, TValue>.ForShuffle(context, partitioner, null);
             sorter.InsertAll(records);
-            sorter.WritePartitioned(output);
+            WriteTimed(sorter, output, context);
         }
 
-        return output.Commit();
+        var commitStart = Stopwatch.GetTimestamp();
+        var status = output.Commit();
+        context.Metrics.ShuffleWriteTime += Stopwatch.GetElapsedTime(commitStart);
+        return status;
+    }
+
+    // The records are all in the sorter by now: from here on the task only writes.
+    private static void WriteTimed<TKey, TItem>(ExternalSorter<TKey, TItem> sorter, IMapOutputWriter output, TaskContext context)
+    {
+        var start = Stopwatch.GetTimestamp();
+        sorter.WritePartitioned(output);
+        context.Metrics.ShuffleWriteTime += Stopwatch.GetElapsedTime(start);
     }
 }

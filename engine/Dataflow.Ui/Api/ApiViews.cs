@@ -90,6 +90,8 @@ internal static class ApiViews
             ShuffleReadRecords = done.Sum(t => t.ShuffleReadRecords),
             ShuffleWriteBytes = done.Sum(t => t.ShuffleWriteBytes),
             ShuffleWriteRecords = done.Sum(t => t.ShuffleWriteRecords),
+            ShuffleFetchWaitTime = Ms(done.Sum(t => t.ShuffleFetchWaitTime)),
+            ShuffleWriteTime = Ns(done.Sum(t => t.ShuffleWriteTime)),
             MemoryBytesSpilled = 0L,
             DiskBytesSpilled = done.Sum(t => t.SpillBytes),
             stage.Description.Name,
@@ -133,8 +135,9 @@ internal static class ApiViews
                     RemoteBytesRead = task.ShuffleRemoteReadBytes,
                     LocalBytesRead = task.ShuffleReadBytes - task.ShuffleRemoteReadBytes,
                     RecordsRead = task.ShuffleReadRecords,
+                    FetchWaitTime = Ms(task.ShuffleFetchWaitTime),
                 },
-                ShuffleWriteMetrics = new { BytesWritten = task.ShuffleWriteBytes, RecordsWritten = task.ShuffleWriteRecords },
+                ShuffleWriteMetrics = new { BytesWritten = task.ShuffleWriteBytes, WriteTime = Ns(task.ShuffleWriteTime), RecordsWritten = task.ShuffleWriteRecords },
             }
             : null,
     };
@@ -162,8 +165,9 @@ internal static class ApiViews
                 ReadBytes = Of(t => t.ShuffleReadBytes),
                 ReadRecords = Of(t => t.ShuffleReadRecords),
                 RemoteBytesRead = Of(t => t.ShuffleRemoteReadBytes),
+                FetchWaitTime = Of(t => t.ShuffleFetchWaitTime),
             },
-            ShuffleWriteMetrics = new { WriteBytes = Of(t => t.ShuffleWriteBytes), WriteRecords = Of(t => t.ShuffleWriteRecords) },
+            ShuffleWriteMetrics = new { WriteBytes = Of(t => t.ShuffleWriteBytes), WriteRecords = Of(t => t.ShuffleWriteRecords), WriteTime = Of(t => t.ShuffleWriteTime * 1e6) },
         };
     }
 
@@ -204,4 +208,7 @@ internal static class ApiViews
     };
 
     private static long Ms(double milliseconds) => (long)Math.Round(milliseconds);
+
+    // Spark's API gives the shuffle write time in nanoseconds (and every other time in milliseconds).
+    private static long Ns(double milliseconds) => (long)Math.Round(milliseconds * 1e6);
 }

@@ -44,6 +44,8 @@ internal sealed partial class AppModel
         task.ShuffleRemoteReadBytes = Long(record, "shuffleRemoteReadBytes");
         task.ShuffleWriteRecords = Long(record, "shuffleWriteRecords");
         task.ShuffleWriteBytes = Long(record, "shuffleWriteBytes");
+        task.ShuffleWriteTime = OptionalDouble(record, "shuffleWriteTime");
+        task.ShuffleFetchWaitTime = OptionalDouble(record, "shuffleFetchWaitTime");
         task.SpillBytes = Long(record, "spillBytes");
         task.PeakExecutionMemory = Long(record, "peakExecutionMemory");
 
@@ -124,6 +126,9 @@ internal sealed partial class AppModel
     private static long Long(JsonElement record, string name) => Property(record, name).GetInt64();
 
     private static double Double(JsonElement record, string name) => Property(record, name).GetDouble();
+
+    private static double OptionalDouble(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
 
     private static bool Bool(JsonElement record, string name) => Property(record, name).GetBoolean();
 

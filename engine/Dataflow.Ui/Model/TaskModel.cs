@@ -55,6 +55,12 @@ internal sealed class TaskModel
 
     public long ShuffleWriteBytes { get; set; }
 
+    /// <summary>Milliseconds a map task spent writing its shuffle output (0 in event logs from before the field).</summary>
+    public double ShuffleWriteTime { get; set; }
+
+    /// <summary>Milliseconds the task was blocked getting shuffle blocks (0 in event logs from before the field).</summary>
+    public double ShuffleFetchWaitTime { get; set; }
+
     public long SpillBytes { get; set; }
 
     public long PeakExecutionMemory { get; set; }

@@ -11,11 +11,19 @@ namespace Dataflow.MLlib.RddModel;
 /// <param name="WallSeconds">The iteration's wall time.</param>
 /// <param name="SchedulingSeconds">Job submission to first task start, summed over the jobs.</param>
 /// <param name="StageSeconds">First task start to job end, summed over the jobs: compute, shuffle and waiting.</param>
-/// <param name="ComputeSeconds">The longest task of the gradient stage (kernels and parameter assembly).</param>
+/// <param name="ComputeSeconds">The gradient job's wall time on the driver (the parameters' shuffle to the data, the
+/// kernels, the gradients' shuffle back), submission to result.</param>
 /// <param name="DriverSeconds">The wall time outside the jobs.</param>
 /// <param name="ShuffleWriteBytes">Bytes written by the iteration's shuffle map stages (parameters out, gradients back).</param>
 /// <param name="ShuffleReadBytes">Bytes read by the iteration's shuffle reads.</param>
 /// <param name="Checkpointed">Whether the iteration checkpointed the parameter RDD.</param>
+/// <param name="TaskSeconds">The executors' time in the iteration's tasks, summed over the tasks (task-seconds).</param>
+/// <param name="ShuffleWriteSeconds">Of <paramref name="TaskSeconds"/>, the map tasks' time writing shuffle output
+/// (<c>TaskMetrics.ShuffleWriteTime</c>, summed).</param>
+/// <param name="ShuffleFetchWaitSeconds">Of <paramref name="TaskSeconds"/>, the time tasks were blocked getting
+/// shuffle blocks (<c>TaskMetrics.ShuffleFetchWaitTime</c>, summed).</param>
+/// <remarks>Times on the driver's clock (<paramref name="SchedulingSeconds"/>, <paramref name="StageSeconds"/>,
+/// <paramref name="DriverSeconds"/>) add up to the wall time; the task times are summed over tasks that ran side by side.</remarks>
 public sealed record RddIterationTimings(
     int Iteration,
     double Objective,
@@ -27,4 +35,11 @@ public sealed record RddIterationTimings(
     double DriverSeconds,
     long ShuffleWriteBytes,
     long ShuffleReadBytes,
-    bool Checkpointed);
+    bool Checkpointed,
+    double TaskSeconds = 0,
+    double ShuffleWriteSeconds = 0,
+    double ShuffleFetchWaitSeconds = 0)
+{
+    /// <summary>Task time that was neither writing nor fetching shuffle blocks: the kernels, the joins, the updater, (de)serialisation.</summary>
+    public double TaskComputeSeconds => Math.Max(0, TaskSeconds - ShuffleWriteSeconds - ShuffleFetchWaitSeconds);
+}

@@ -3,7 +3,7 @@ using Dataflow.Scheduling;
 
 namespace Dataflow.MLlib.RddModel;
 
-/// <summary>Per job: submission, first task start, end, and the shuffle bytes of its stages (from the scheduler's events).</summary>
+/// <summary>Per job: submission, first task start, end, and its stages' task time and shuffle bytes and times (from the scheduler's events).</summary>
 internal sealed class RddJobListener : IDataflowListener
 {
     private readonly ConcurrentDictionary<int, Job> _jobs = new();
@@ -29,6 +29,9 @@ internal sealed class RddJobListener : IDataflowListener
                 {
                     owner.ShuffleWriteBytes += stage.Metrics.ShuffleWriteBytes;
                     owner.ShuffleReadBytes += stage.Metrics.ShuffleReadBytes;
+                    owner.TaskTime += stage.Metrics.Duration;
+                    owner.ShuffleWriteTime += stage.Metrics.ShuffleWriteTime;
+                    owner.ShuffleFetchWaitTime += stage.Metrics.ShuffleFetchWaitTime;
                 }
 
                 break;
@@ -64,5 +67,11 @@ internal sealed class RddJobListener : IDataflowListener
         public long ShuffleWriteBytes { get; set; }
 
         public long ShuffleReadBytes { get; set; }
+
+        public TimeSpan TaskTime { get; set; }
+
+        public TimeSpan ShuffleWriteTime { get; set; }
+
+        public TimeSpan ShuffleFetchWaitTime { get; set; }
     }
 }

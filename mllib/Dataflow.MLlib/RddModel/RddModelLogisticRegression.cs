@@ -134,6 +134,7 @@ public sealed class RddModelLogisticRegression
         var features = data.Features;
         var dataPartitions = data.Blocks.NumPartitions;
         var contribution = Contributions.BinaryLogistic(Kernels, features);
+        var kernels = Kernels;
         var fraction = MiniBatchFraction;
         var history = new List<RddIterationTimings>();
         var iterates = new List<double[]>();
@@ -152,7 +153,7 @@ public sealed class RddModelLogisticRegression
                 .Select(static kv => (kv.Value.Left, (kv.Key, kv.Value.Right)))
                 .PartitionBy(new PartitionIdPartitioner(dataPartitions));
             var gradients = data.Blocks.ZipPartitions(pulled, (blocks, pulledBlocks) =>
-                    PartitionGradient(blocks, pulledBlocks, layout, contribution, batch))
+                    PartitionGradient(blocks, pulledBlocks, layout, kernels, batch))
                 .ReduceByKey(static (a, b) => Add(a, b), parameterPartitioner)
                 .Persist(StorageLevel.MemoryAndDisk);
             var computeStart = Stopwatch.GetTimestamp();
@@ -213,6 +214,7 @@ public sealed class RddModelLogisticRegression
     {
         double scheduling = 0, stages = 0;
         long written = 0, read = 0;
+        TimeSpan tasks = default, writing = default, fetching = default;
         foreach (var job in jobs)
         {
             if (job is { Submitted: { } submitted, FirstTask: { } first, Ended: { } ended })
@@ -223,10 +225,13 @@ public sealed class RddModelLogisticRegression
 
             written += job.ShuffleWriteBytes;
             read += job.ShuffleReadBytes;
+            tasks += job.TaskTime;
+            writing += job.ShuffleWriteTime;
+            fetching += job.ShuffleFetchWaitTime;
         }
 
         return new RddIterationTimings(t, objective, jobs.Count, wall, scheduling, stages, gradientJobSeconds,
-            Math.Max(0, wall - scheduling - stages), written, read, checkpointed);
+            Math.Max(0, wall - scheduling - stages), written, read, checkpointed, tasks.TotalSeconds, writing.TotalSeconds, fetching.TotalSeconds);
     }
 
     /// <summary>The (block, data partition) pairs: which parameter blocks each data partition's rows touch.</summary>
@@ -249,35 +254,80 @@ public sealed class RddModelLogisticRegression
     /// One data partition's contribution: assemble the pulled blocks into a model vector, run the kernel over the
     /// sampled rows of each data block, and emit each touched block's gradient slice and the totals (loss, rows).
     /// </summary>
-    private static IEnumerable<(int Block, double[] Values)> PartitionGradient(IEnumerable<InstanceBlock> blocks,
-        IEnumerable<(int Partition, (int Block, double[] Values) Pulled)> pulled, BlockLayout layout, BlockContribution contribution, MiniBatch batch)
+    /// <remarks>
+    /// Memory is proportional to the blocks the partition touches, not to d: unless it touches every block, the
+    /// partition works in a local index space where touched block k (ascending) holds local keys [k·size, (k + 1)·size)
+    /// and the intercept sits after them; each data block's column indices are mapped into it (an order-preserving map,
+    /// so the kernels add the same numbers in the same order as over the full model).
+    /// </remarks>
+    internal static IEnumerable<(int Block, double[] Values)> PartitionGradient(IEnumerable<InstanceBlock> blocks,
+        IEnumerable<(int Partition, (int Block, double[] Values) Pulled)> pulled, BlockLayout layout, IBlockKernels kernels, MiniBatch batch)
     {
-        var model = new double[layout.Dimension];
-        var touched = new List<int>();
-        foreach (var (_, (block, values)) in pulled)
+        var received = pulled.Select(static p => p.Pulled).OrderBy(static p => p.Block).ToList();
+        var size = layout.BlockSize;
+        var interceptBlock = layout.Features / size;
+        // Every block touched (dense data, or sparse data that covers the model): the global layout is the local one.
+        var global = received.Count == layout.Blocks;
+        var weights = global ? layout.Features : received.Count * size;
+        var slot = new int[layout.Blocks];
+        var model = new double[weights + 1];
+        for (var k = 0; k < received.Count; k++)
         {
-            Array.Copy(values, 0, model, layout.FirstKey(block), layout.Length(block));
-            touched.Add(block);
+            var (block, values) = received[k];
+            slot[block] = global ? block : k;
+            var start = slot[block] * size;
+            var length = Math.Min(layout.Length(block), weights - start);
+            Array.Copy(values, 0, model, start, length);
+            if (block == interceptBlock)
+            {
+                model[weights] = values[layout.Features - layout.FirstKey(block)];
+            }
         }
 
-        var sums = new double[layout.Dimension + 1];
+        var contribution = Contributions.BinaryLogistic(kernels, weights);
+        var sums = new double[weights + 2];
         var index = Execution.TaskContext.Current?.PartitionId ?? 0;
         var random = batch.Fraction < 1 ? new Random(batch.PartitionSeed(index)) : null;
         long rows = 0;
         foreach (var block in blocks)
         {
             var selected = random is null ? null : BlockPass.Sample(random, block.Rows, batch.Fraction);
-            contribution(block, model, sums, selected);
+            contribution(global ? block : Localised(block, slot, size, weights), model, sums, selected);
             rows += selected?.Length ?? block.Rows;
         }
 
-        touched.Sort();
-        foreach (var block in touched)
+        foreach (var (block, _) in received)
         {
-            yield return (block, sums.AsSpan(layout.FirstKey(block), layout.Length(block)).ToArray());
+            var start = slot[block] * size;
+            var gradient = new double[layout.Length(block)];
+            sums.AsSpan(start, Math.Min(gradient.Length, weights - start)).CopyTo(gradient);
+            if (block == interceptBlock)
+            {
+                gradient[layout.Features - layout.FirstKey(block)] = sums[weights];
+            }
+
+            yield return (block, gradient);
         }
 
-        yield return (BlockLayout.TotalsKey, [sums[layout.Dimension], rows]);
+        yield return (BlockLayout.TotalsKey, [sums[weights + 1], rows]);
+    }
+
+    /// <summary>A sparse block with its column indices mapped into the partition's local index space (the other arrays shared).</summary>
+    private static InstanceBlock Localised(InstanceBlock block, int[] slot, int size, int weights)
+    {
+        if (!block.IsSparse)
+        {
+            throw new InvalidOperationException("A dense block touches every parameter block; the partition should have received them all.");
+        }
+
+        var indices = new int[block.Indices.Length];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var feature = block.Indices[i];
+            indices[i] = (slot[feature / size] * size) + (feature % size);
+        }
+
+        return new InstanceBlock(block.Rows, weights, isSparse: true, block.Values, indices, block.RowOffsets, block.Labels, block.Norms);
     }
 
     private static double[] Add(double[] a, double[] b)

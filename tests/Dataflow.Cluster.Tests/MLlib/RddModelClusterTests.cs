@@ -1,5 +1,7 @@
 using Dataflow.Cluster.Tests.Support;
 using Dataflow.Configuration;
+using Dataflow.MLlib.Classification;
+using Dataflow.MLlib.Data;
 using Dataflow.MLlib.Linalg;
 using Dataflow.MLlib.RddModel;
 
@@ -44,5 +46,47 @@ public sealed class RddModelClusterTests
 
         Assert.Equal(3, results[0].Iterations.Count(i => i.Checkpointed));
         Assert.True(results[0].Iterations.All(i => i.ShuffleWriteBytes > 0));
+    }
+
+    /// <summary>
+    /// The first 10,000 lines of the text data hashed into 2^16 features (the whole file at 2^20 takes minutes; see
+    /// results/rdd-model.md): the mode's updater, step, batch fraction, block size and checkpoints on the cluster, with
+    /// 250 iterations, reach within 1% of driver-mode L-BFGS run to 1e-12 (in local mode: an independent optimiser).
+    /// </summary>
+    [Fact]
+    public async Task TextData_WithTheModeDefaults_OnTheCluster_ReachesTheDriverLbfgsOptimumWithinOnePercent()
+    {
+        const double lambda = 1e-4;
+        const int features = 1 << 16;
+        var dir = Directory.CreateTempSubdirectory("dataflow-rdd-text-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "docs.tsv");
+            await File.WriteAllLinesAsync(file, File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "austen-vs-jargon.tsv")).Take(10_000), Ct);
+            double optimum;
+            await using (var local = new DataflowContext("local[2]"))
+            {
+                var lbfgs = await new LogisticRegression { RegParam = lambda, MaxIterations = 1000, Tolerance = 1e-12 }
+                    .FitAsync(await local.LoadTextAsync(file, features, 2, Ct), Ct);
+                Assert.True(lbfgs.Summary!.Converged, lbfgs.Summary.Message);
+                optimum = lbfgs.Summary.Objective;
+            }
+
+            await SharedCluster.StartAsync();
+            await using var ctx = new DataflowContext(new DataflowOptions { Master = SharedCluster.Master });
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = await new RddModelLogisticRegression { RegParam = lambda, MaxIterations = 250 }
+                .FitAsync(await ctx.LoadTextAsync(file, features, 2, Ct), Ct);
+
+            var crossing = result.Iterations.FirstOrDefault(i => i.Objective <= optimum * 1.01)?.Iteration;
+            TestContext.Current.TestOutputHelper?.WriteLine($"cluster: optimum {optimum:R}, rdd {result.Objective:R} ({result.Objective / optimum:R}), 1% at iteration {crossing}, {clock.Elapsed.TotalSeconds:F1} s");
+            Assert.True(result.Objective <= optimum * 1.01, $"rdd mode on the cluster {result.Objective:R}, driver L-BFGS {optimum:R}");
+            Assert.True(result.Objective >= optimum * (1 - 1e-6), $"rdd mode {result.Objective:R} is below the L-BFGS optimum {optimum:R}");
+            Assert.All(result.Iterations, i => Assert.True(i.ShuffleWriteSeconds > 0 && i.ShuffleFetchWaitSeconds > 0, $"iteration {i.Iteration}: {i}"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

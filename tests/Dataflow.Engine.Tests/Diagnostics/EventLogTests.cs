@@ -113,6 +113,10 @@ public sealed class EventLogTests : IDisposable
         Assert.Equal([0, 1, 2, 3], mapEnds.Select(e => e.GetProperty("partition").GetInt32()).Order());
         Assert.Equal(100, mapEnds.Sum(e => e.GetProperty("recordsRead").GetInt64()));
         Assert.All(mapEnds, e => Assert.True(e.GetProperty("shuffleWriteBytes").GetInt64() > 0));
+        Assert.All(mapEnds, e => Assert.True(e.GetProperty("shuffleWriteTime").GetDouble() > 0));
+        Assert.All(mapEnds, e => Assert.Equal(0, e.GetProperty("shuffleFetchWaitTime").GetDouble()));
+        Assert.All(reduceEnds, e => Assert.Equal(0, e.GetProperty("shuffleWriteTime").GetDouble()));
+        Assert.True(reduceEnds.Sum(e => e.GetProperty("shuffleFetchWaitTime").GetDouble()) > 0);
         var written = mapEnds.Sum(e => e.GetProperty("shuffleWriteRecords").GetInt64());
         Assert.InRange(written, 5, 20);
         // Each reduce job reads every map output once.

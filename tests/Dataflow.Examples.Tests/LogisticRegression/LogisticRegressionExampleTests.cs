@@ -85,6 +85,8 @@ public sealed class LogisticRegressionExampleTests : IDisposable
         Assert.Equal(300, iterations.Count);
         Assert.Equal(30, iterations.Count(i => i.GetProperty("checkpointed").GetBoolean()));
         Assert.All(iterations, i => Assert.True(i.GetProperty("shuffleWriteBytes").GetInt64() > 0));
+        Assert.All(iterations, i => Assert.True(i.GetProperty("shuffleWriteSeconds").GetDouble() > 0 && i.GetProperty("shuffleFetchWaitSeconds").GetDouble() > 0));
+        Assert.All(iterations, i => Assert.True(i.GetProperty("taskSeconds").GetDouble() >= i.GetProperty("shuffleWriteSeconds").GetDouble() + i.GetProperty("shuffleFetchWaitSeconds").GetDouble()));
         Assert.True(root.GetProperty("timings").GetProperty("computeSeconds").GetDouble() > 0);
         // The checkpoint files went with the context.
         Assert.Empty(Directory.EnumerateFiles(checkpoints, "*", SearchOption.AllDirectories));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using MessagePack;
 using MessagePack.Formatters;
 
@@ -36,6 +37,9 @@ internal sealed class RecordBatchWriter<T>
 
     public long RecordsWritten { get; private set; }
 
+    /// <summary>Stopwatch ticks spent writing frames (compression, checksum, the stream write), for shuffle write time.</summary>
+    public long FrameWriteTicks { get; private set; }
+
     /// <summary>Whether frames are still being compressed (false once compression was found not to pay).</summary>
     internal bool Compressing => _compress;
 
@@ -63,7 +67,9 @@ internal sealed class RecordBatchWriter<T>
 
     private void FlushFrame()
     {
+        var start = Stopwatch.GetTimestamp();
         var stored = FrameCodec.Write(_output, _buffer.WrittenSpan, _count, _compress);
+        FrameWriteTicks += Stopwatch.GetTimestamp() - start;
         BytesWritten += stored;
         if (_compress && _probedFrames < ProbeFrames)
         {
