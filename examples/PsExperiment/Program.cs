@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Examples;
 using Dataflow.Examples.PsExperiment;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Linalg;
@@ -10,13 +11,15 @@ using Dataflow.Ui;
 // ps-asp), with the same optimiser, optional injected stragglers; writes results.csv, plots and summary.md into --out.
 MLOptions.Register();
 var parser = new ArgumentParser("PsExperiment", "Compares training modes (driver, rdd, parameter server under BSP, SSP, ASP) on one model and data set.");
-var algorithm = parser.Add("algorithm", "lr", "lr (logistic regression); mf is not available yet", valueName: "ALG");
+var algorithm = parser.Add("algorithm", "lr", "lr (logistic regression, the default); mf is not available yet", valueName: "ALG");
 var modes = parser.AddList<string>("modes", "training modes, comma-separated: driver, rdd, ps-bsp, ps-ssp:S, ps-asp (default driver,ps-bsp,ps-ssp:3,ps-asp)", valueName: "MODES");
 var workers = parser.Add("workers", 4, "workers (data partitions) in every mode", valueName: "N");
 var data = parser.Add("data", "synthetic", "synthetic, text (tests/data/austen-vs-jargon.tsv) or a csv/libsvm/tsv file", valueName: "DATA");
 var rows = parser.Add("rows", 4000, "synthetic rows", valueName: "R");
 var features = parser.Add<int?>("features", "features: synthetic d (default 1000), or the text data's hashed D (default 65536)", valueName: "D");
 var sparsity = parser.Add("sparsity", 0.1, "synthetic: share of non-zero features per row, in (0, 1]", valueName: "P");
+var nnz = parser.Add<int?>("nnz", "synthetic: non-zero features per row, overriding --sparsity (keeps the data the same size in a features sweep)", valueName: "K");
+var maxSeconds = parser.Add<double?>("max-seconds", "per mode: stop that mode's training after T seconds of wall time and record what it reached (default: no limit); also bounds the L-BFGS run that finds the default target", valueName: "T");
 var clocks = parser.Add("clocks", 100, "clocks (iterations) per mode", valueName: "N");
 var evalEvery = parser.Add("eval-every", 10, "evaluate the full objective every E clocks", valueName: "E");
 var seed = parser.Add("seed", 42L, "seed of the data, the mini-batches and the straggler clocks", valueName: "S");
@@ -31,6 +34,7 @@ var sweep = parser.Add<string?>("sweep", "run a grid: features=1e3,1e5 or worker
 var output = parser.Add<string>("out", "output directory (created; existing files are replaced)", required: true, valueName: "DIR");
 var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -68,8 +72,17 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         parsed.Get(step),
         parsed.Get(batchFraction),
         parsed.Get(reg),
-        Path.GetFullPath(parsed.Get(output)));
+        Path.GetFullPath(parsed.Get(output)),
+        parsed.Get(maxSeconds),
+        parsed.Get(nnz));
     Check(settings);
+    var device = DeviceChoice.Resolve(parser.ProgramName, options);
+    settings = settings with
+    {
+        Device = device,
+        DeviceDescription = Dataflow.MLlib.Kernels.BlockKernels.Describe(device),
+        DeviceMemory = options.Section<MLOptions>().DeviceMemory.Bytes,
+    };
 
     if (parsed.Get(sweep) is { } sweepText)
     {
@@ -98,6 +111,16 @@ static void Check(Settings s)
     if (s.Rows < 2 || s.Features < 1 || !(s.Sparsity > 0 && s.Sparsity <= 1))
     {
         throw new UsageException($"--rows must be 2 or more, --features 1 or more and --sparsity in (0, 1]; got {s.Rows}, {s.Features}, {s.Sparsity.ToString(CultureInfo.InvariantCulture)}.");
+    }
+
+    if (s.MaxSeconds is { } limit && !(limit > 0 && double.IsFinite(limit)))
+    {
+        throw new UsageException($"--max-seconds must be a number of seconds > 0, got {limit.ToString(CultureInfo.InvariantCulture)}.");
+    }
+
+    if (s.RowNonZeros is { } k && (k < 1 || k > s.Features))
+    {
+        throw new UsageException($"--nnz must be between 1 and --features ({s.Features}), got {k}.");
     }
 
     if (s.Updater is not ("adagrad" or "sgd"))
