@@ -81,9 +81,9 @@ public sealed class PsLogisticRegression
     public bool? SparseRows { get; set; }
 
     /// <summary>
-    /// Where the shards live: (run id, key ranges, settings) → shards, and a matching remover. Null (the default) creates
-    /// in-process <see cref="ParameterShard"/>s, which serve local mode only; on a cluster pass the grains'
-    /// (<c>Dataflow.MLlib.Cluster.GrainShards.CreateAsync</c>/<c>RemoveAsync</c> with the driver's grain factory).
+    /// Where the shards live: (run id, key ranges, settings) → shards, and a matching remover. Null (the default) takes
+    /// <see cref="ShardHosts.For"/> of the data's context: in-process <see cref="ParameterShard"/>s in local mode, the
+    /// shard grains of <c>Dataflow.MLlib.Cluster</c> (which the application then references) on an Orleans cluster.
     /// </summary>
     public IShardHost? ShardHost { get; set; }
 
@@ -154,7 +154,7 @@ public sealed class PsLogisticRegression
             var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory, KeepSnapshots,
                 SnapshotOffset);
             IReadOnlyList<IParameterShard> shards;
-            if (ShardHost is { } host)
+            if ((ShardHost ?? ShardHosts.For(points.Context)) is { } host)
             {
                 shards = await host.CreateAsync(runId, ranges, settings).ConfigureAwait(false);
                 created = host;

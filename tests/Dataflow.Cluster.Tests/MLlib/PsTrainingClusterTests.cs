@@ -13,9 +13,9 @@ public sealed class PsTrainingClusterTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("bsp")]
-    [InlineData("ssp:2")]
-    public async Task BreastCancer_OnTheCluster_ReachesTheOptimumWithinOnePercent(string consistency)
+    [InlineData("bsp", true)]
+    [InlineData("ssp:2", false)]
+    public async Task BreastCancer_OnTheCluster_ReachesTheOptimumWithinOnePercent(string consistency, bool explicitHost)
     {
         var cluster = await SharedCluster.StartAsync();
         var (context, _) = await SharedCluster.NewContextAsync();
@@ -26,7 +26,9 @@ public sealed class PsTrainingClusterTests
 
         var (_, summary) = await new PsLogisticRegression
         {
-            Consistency = consistency, RegParam = 1.0 / 569, Iterations = 200, ShardHost = new GrainShardHost(cluster.Cluster.Client),
+            Consistency = consistency, RegParam = 1.0 / 569, Iterations = 200,
+            // Without a host the estimator takes the context's (ShardHosts.For: the backend's grain factory).
+            ShardHost = explicitHost ? new GrainShardHost(cluster.Cluster.Client) : null,
         }.FitAsync(scaled, Ct);
 
         // The optimum of this objective is 0.066360 (MLlib's tests solve it by Newton's method); 200 clocks get within 1%.
@@ -34,5 +36,34 @@ public sealed class PsTrainingClusterTests
         Assert.Equal(4, summary.Workers.Count);
         Assert.All(summary.Workers, w => Assert.Equal(200, w.Clocks));
         Assert.True(summary.BytesSent > 0);
+    }
+
+    [Fact]
+    public async Task ShardHosts_OnAClusterContext_AreTheGrainsOfTheBackendsClient()
+    {
+        var cluster = await SharedCluster.StartAsync();
+        var (context, _) = await SharedCluster.NewContextAsync();
+        await using var _ctx = context;
+        await using var local = new DataflowContext("local[2]");
+
+        Assert.Same(cluster.Cluster.Client, context.GetBackendService<IClusterClient>());
+        Assert.Same(cluster.Cluster.Client, context.GetBackendService<IGrainFactory>());
+        Assert.Null(local.GetBackendService<IClusterClient>());
+        Assert.IsType<GrainShardHost>(ShardHosts.For(context));
+        Assert.Null(ShardHosts.For(local));
+
+        // The default host creates the run's shards as grains: a handle from the cluster's own client reads what was created.
+        var ranges = new KeyRanges(10, 2);
+        var host = ShardHosts.For(context)!;
+        await host.CreateAsync("seam-test", ranges, new ShardSettings(1, "bsp", new UpdaterSpec("sgd", 0.5, 1e-8, 0, 10)));
+        try
+        {
+            var shards = GrainShards.Find(cluster.Cluster.Client, "seam-test", ranges);
+            Assert.Equal(new double[5], await shards[1].ReadAsync(0, 5));
+        }
+        finally
+        {
+            await host.RemoveAsync("seam-test", 2);
+        }
     }
 }
