@@ -48,7 +48,20 @@ internal static class Experiment
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{program}: {mode.Token}: training {settings.Clocks} clocks (0 … {settings.Clocks - 1}){(settings.MaxSeconds is { } limit ? $" or {limit} s" : "")}"));
-            var result = await runners.RunAsync(mode, points, cancellationToken);
+            ModeResult result;
+            try
+            {
+                result = await runners.RunAsync(mode, points, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not UsageException)
+            {
+                // One mode failing (the point of a model-size sweep: the driver's model outgrows its messages) is a result.
+                var error = string.Join(": ", Causes(e)).ReplaceLineEndings(" ");
+                Console.Error.WriteLine($"{program}: {mode.Token}: failed: {error}");
+                results.Add(ModeResult.Failed(mode, error));
+                continue;
+            }
+
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{program}: {mode.Token}: done: {result.Clocks} clocks in {result.TrainingSeconds:F2} s{(result.StoppedByTime ? " (stopped by --max-seconds)" : "")}, final objective {result.FinalObjective:G8}, time to target {(result.TimeTo(targetValue) is { } t ? t.ToString("F2", CultureInfo.InvariantCulture) + " s" : "not reached")}"));
             results.Add(result);
@@ -61,5 +74,13 @@ internal static class Experiment
         Console.Error.WriteLine($"{program}: wrote results.csv, slow-clocks.csv, objective-vs-time.png, objective-vs-clock.png, time-split.png and summary.md to {settings.Out}");
         await points.UnpersistAsync();
         return (results, targetValue);
+    }
+
+    private static IEnumerable<string> Causes(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x.Message.Split('\n')[0].Trim();
+        }
     }
 }

@@ -41,13 +41,13 @@ internal static class Report
         Charts.StackedBars(Path.Combine(directory, "time-split.png"), "Mean time per clock (per worker in PS modes)", "mode", "seconds",
             [.. results.Select(r => r.Mode.Token)],
             [
-                new Series("compute", [.. results.Select(r => r.Rows.Average(x => x.ComputeSeconds))]),
-                new Series("communication", [.. results.Select(r => r.Rows.Average(x => x.CommunicationSeconds))]),
-                new Series("waiting", [.. results.Select(r => r.Rows.Average(x => x.WaitSeconds))]),
+                new Series("compute", [.. results.Select(r => r.Rows.Select(x => x.ComputeSeconds).DefaultIfEmpty(0).Average())]),
+                new Series("communication", [.. results.Select(r => r.Rows.Select(x => x.CommunicationSeconds).DefaultIfEmpty(0).Average())]),
+                new Series("waiting", [.. results.Select(r => r.Rows.Select(x => x.WaitSeconds).DefaultIfEmpty(0).Average())]),
             ]);
     }
 
-    public static void WriteSummary(string path, Settings settings, IReadOnlyList<ModeResult> results, double target, string targetSource, string data, string master)
+    public static void WriteSummary(string path, Settings settings, IReadOnlyList<ModeResult> results, double target, string targetSource, string data, string? master = null)
     {
         var text = new StringBuilder();
         text.Append("# PsExperiment summary\n\n");
@@ -55,13 +55,18 @@ internal static class Report
         text.Append("|---|---|---|---|---|---|---|\n");
         foreach (var r in results)
         {
-            var time = r.TimeTo(target) is { } t ? N(t) : "not reached";
-            var stop = r.StoppedByTime ? "--max-seconds" : "--clocks";
+            var time = r.TimeTo(target) is { } t ? N(t) : r.Error is null ? "not reached" : "failed";
+            var stop = r.Error is not null ? "an error" : r.StoppedByTime ? "--max-seconds" : "--clocks";
             text.Append(CultureInfo.InvariantCulture, $"| {r.Mode.Token} | {time} | {r.FinalObjective.ToString("G8", CultureInfo.InvariantCulture)} | {r.Clocks} | {stop} | {r.Bytes} | {(r.WaitShare * 100).ToString("F1", CultureInfo.InvariantCulture)}% |\n");
         }
 
         text.Append('\n');
-        foreach (var r in results.Where(r => r.TimeTo(target) is null))
+        foreach (var r in results.Where(r => r.Error is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- **{r.Mode.Token} failed**: {r.Error}\n");
+        }
+
+        foreach (var r in results.Where(r => r.TimeTo(target) is null && r.Error is null))
         {
             var best = r.Curve.Count == 0 ? "no clock was evaluated" : string.Create(CultureInfo.InvariantCulture,
                 $"its best evaluated objective was {r.Curve.Min(p => p.Objective):G8} (clock {r.Curve.MinBy(p => p.Objective).Clock})");
@@ -73,7 +78,7 @@ internal static class Report
 
         text.Append(CultureInfo.InvariantCulture, $"- target objective: {target.ToString("G8", CultureInfo.InvariantCulture)} ({targetSource}); time to target is the wall time (from the start of the mode's training) of the first evaluated clock at or below it (PS: when the slowest worker finished that clock)\n");
         text.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.MachineName}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, load average at the end {LoadAverage()}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- workers: {settings.Workers}; master: {master}; data: {data}; seed {settings.Seed}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- workers: {settings.Workers}; master: {master ?? "not recorded"}; data: {data}; seed {settings.Seed}\n");
         text.Append(CultureInfo.InvariantCulture, $"- kernels (--device {BlockKernelsName(settings)}): {settings.DeviceDescription}\n");
         text.Append(settings.MaxSeconds is { } limit
             ? string.Create(CultureInfo.InvariantCulture, $"- time limit: --max-seconds {N(limit)} per mode (each mode stops at the first clock boundary after it; PS: every worker, then it ends its remaining clocks without updates so no other worker waits for it); the L-BFGS run for the default target has the same limit\n")

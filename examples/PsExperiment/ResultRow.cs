@@ -21,9 +21,13 @@ internal sealed record SlowClockRow(string Mode, int Worker, int Clock, double F
 /// <param name="TrainingSeconds">Wall time of the training.</param>
 /// <param name="SlowClocks">The injected slow clocks as they ran.</param>
 /// <param name="StoppedByTime">Whether <c>--max-seconds</c> ended the training before <c>--clocks</c>.</param>
+/// <param name="Error">Why the mode failed (e.g. a model too large for the driver's messages), or null: a failed mode has
+/// no rows and the experiment goes on with the next mode.</param>
 internal sealed record ModeResult(ModeSpec Mode, IReadOnlyList<ResultRow> Rows, double FinalObjective, int Clocks, double TrainingSeconds,
-    IReadOnlyList<SlowClockRow> SlowClocks, bool StoppedByTime = false)
+    IReadOnlyList<SlowClockRow> SlowClocks, bool StoppedByTime = false, string? Error = null)
 {
+    public static ModeResult Failed(ModeSpec mode, string error) => new(mode, [], double.NaN, 0, 0, [], Error: error);
+
     /// <summary>(wall seconds, objective) at each evaluated clock: for PS the slowest worker's end of that clock.</summary>
     public IReadOnlyList<(int Clock, double Wall, double Objective)> Curve => [.. Rows.Where(r => r.Objective is not null)
         .GroupBy(r => r.Clock).OrderBy(g => g.Key).Select(g => (g.Key, g.Max(r => r.WallSeconds), g.First().Objective!.Value))];

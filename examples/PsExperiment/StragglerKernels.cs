@@ -18,6 +18,13 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
     private static readonly ConcurrentDictionary<string, Run> s_runs = new();
     private readonly string _runId;
 
+    /// <summary>Slows the managed SIMD kernels.</summary>
+    public StragglerKernels(IReadOnlyList<ClockSlowdown> slowdowns)
+        : this(slowdowns, new SimdKernels())
+    {
+    }
+
+    /// <summary>Slows <paramref name="inner"/>.</summary>
     public StragglerKernels(IReadOnlyList<ClockSlowdown> slowdowns, IBlockKernels inner)
     {
         _runId = Guid.NewGuid().ToString("N");

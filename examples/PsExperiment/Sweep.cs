@@ -94,8 +94,8 @@ internal static class Sweep
         Charts.Lines(Path.Combine(settings.Out, "sweep-time-per-clock.png"), $"Mean wall seconds per clock vs {grid.Name}",
             log ? "log10 features" : grid.Name, "seconds per clock",
             [.. rows.GroupBy(r => r.Mode).Select(g => new LineSeries(g.Key,
-                [.. g.Select(r => log ? Math.Log10(r.Value) : r.Value)],
-                [.. g.Select(r => r.Result.SecondsPerClock)]))]);
+                [.. g.Where(r => r.Result.Error is null).Select(r => log ? Math.Log10(r.Value) : r.Value)],
+                [.. g.Where(r => r.Result.Error is null).Select(r => r.Result.SecondsPerClock)]))]);
         Console.Error.WriteLine($"{program}: wrote sweep.csv, sweep.md, sweep-time-to-target.png and sweep-time-per-clock.png to {settings.Out}");
     }
 
@@ -109,10 +109,15 @@ internal static class Sweep
         foreach (var r in rows)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Value} | {r.Mode} | {(r.Time is { } t ? t.ToString("G4", CultureInfo.InvariantCulture) : "not reached")} | {r.Result.FinalObjective:G6} | {r.Target:G6} | {r.Result.Clocks} | {(r.Result.StoppedByTime ? "--max-seconds" : "--clocks")} | {r.Result.SecondsPerClock:G3} | {BytesPerClock(r.Result)} |\n");
+                $"| {r.Value} | {r.Mode} | {(r.Time is { } t ? t.ToString("G4", CultureInfo.InvariantCulture) : r.Result.Error is null ? "not reached" : "failed")} | {r.Result.FinalObjective:G6} | {r.Target:G6} | {r.Result.Clocks} | {(r.Result.Error is not null ? "an error" : r.Result.StoppedByTime ? "--max-seconds" : "--clocks")} | {r.Result.SecondsPerClock:G3} | {BytesPerClock(r.Result)} |\n");
         }
 
         text.Append('\n');
+        foreach (var r in rows.Where(r => r.Result.Error is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- {grid.Name} {r.Value}, {r.Mode} failed: {r.Result.Error}\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"- each value's own summary.md, results.csv and plots are in {grid.Name}-<value>/; the target of each value is 1.01 × that value's driver-mode L-BFGS optimum unless --target-objective was given (see its summary.md)\n");
         text.Append(CultureInfo.InvariantCulture, $"- s per clock: the mode's wall time over its clocks (PS: the slowest worker's end); bytes per clock: bytes sent + received by the workers over the clocks\n");
         text.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.MachineName}, {Environment.ProcessorCount} cores, load average at the end {Report.LoadAverage()}; workers {settings.Workers}; clocks {settings.Clocks}; time limit {(settings.MaxSeconds is { } m ? m.ToString(CultureInfo.InvariantCulture) + " s per mode" : "none")}\n");
