@@ -66,6 +66,11 @@ internal static class Report
             text.Append(CultureInfo.InvariantCulture, $"- **{r.Mode.Token} failed**: {r.Error}\n");
         }
 
+        foreach (var r in results.Where(r => r.Note is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- **{r.Mode.Token}**: {r.Note}\n");
+        }
+
         foreach (var r in results.Where(r => r.TimeTo(target) is null && r.Error is null))
         {
             var best = r.Curve.Count == 0 ? "no clock was evaluated" : string.Create(CultureInfo.InvariantCulture,

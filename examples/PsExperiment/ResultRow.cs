@@ -23,8 +23,9 @@ internal sealed record SlowClockRow(string Mode, int Worker, int Clock, double F
 /// <param name="StoppedByTime">Whether <c>--max-seconds</c> ended the training before <c>--clocks</c>.</param>
 /// <param name="Error">Why the mode failed (e.g. a model too large for the driver's messages), or null: a failed mode has
 /// no rows and the experiment goes on with the next mode.</param>
+/// <param name="Note">Something the summary must say about the run (a retried PS stage), or null.</param>
 internal sealed record ModeResult(ModeSpec Mode, IReadOnlyList<ResultRow> Rows, double FinalObjective, int Clocks, double TrainingSeconds,
-    IReadOnlyList<SlowClockRow> SlowClocks, bool StoppedByTime = false, string? Error = null)
+    IReadOnlyList<SlowClockRow> SlowClocks, bool StoppedByTime = false, string? Error = null, string? Note = null)
 {
     public static ModeResult Failed(ModeSpec mode, string error) => new(mode, [], double.NaN, 0, 0, [], Error: error);
 

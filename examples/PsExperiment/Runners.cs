@@ -1,4 +1,5 @@
 using DriverLogisticRegression = Dataflow.MLlib.Classification.LogisticRegression;
+using System.Globalization;
 using Dataflow.MLlib.Kernels;
 using Dataflow.MLlib.Linalg;
 using Dataflow.MLlib.Optimization;
@@ -185,7 +186,7 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
                 }
 
                 objectives[c] = await evaluator.EvaluateAsync(model, cancellationToken);
-                progress.Evaluated(c, objectives[c], walls[c]);
+                progress.Evaluated(c, objectives[c], walls.GetValueOrDefault(c, double.NaN));
             }
 
             var rows = new List<ResultRow>();
@@ -207,7 +208,17 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
             }
 
             rows.Sort((a, b) => a.Clock != b.Clock ? a.Clock.CompareTo(b.Clock) : int.Parse(a.Worker, System.Globalization.CultureInfo.InvariantCulture).CompareTo(int.Parse(b.Worker, System.Globalization.CultureInfo.InvariantCulture)));
-            return new ModeResult(mode, rows, summary.Objective, summary.Clocks, summary.Seconds, slow, summary.Clocks < settings.Clocks);
+            // A retried stage attempt restarts every worker from the last snapshot: its rows start there, timed from its own barrier.
+            var restart = summary.Workers.Max(w => w.StartClock);
+            var note = restart > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"a task failed and the PS stage was retried from the snapshot at clock {restart}: the rows are the retried attempt's (clocks {restart} on, wall seconds from its barrier), the objectives before it from the first attempt's snapshots")
+                : null;
+            if (note is not null)
+            {
+                progress.Line(note);
+            }
+
+            return new ModeResult(mode, rows, summary.Objective, summary.Clocks, summary.Seconds, slow, summary.Clocks < settings.Clocks, Note: note);
         }
         finally
         {

@@ -98,9 +98,10 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
 
         var kernels = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var until = kernels * factor;
-        while (Stopwatch.GetElapsedTime(start).TotalSeconds < until)
+        // The remaining time is read once per sleep (read twice it can turn negative in between, and Thread.Sleep throws).
+        for (var remaining = until - Stopwatch.GetElapsedTime(start).TotalSeconds; remaining > 0; remaining = until - Stopwatch.GetElapsedTime(start).TotalSeconds)
         {
-            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling((until - Stopwatch.GetElapsedTime(start).TotalSeconds) * 1000)));
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)));
         }
 
         var slept = Stopwatch.GetElapsedTime(start).TotalSeconds - kernels;

@@ -113,9 +113,11 @@ internal static class PsLogisticWorker
                 var kernels = compute[c - start];
                 var until = kernels * factor;
                 // Whole milliseconds, rounded up, until the clock has lasted factor × its kernel time: at least that long.
-                while (watch.Elapsed.TotalSeconds < until)
+                // The remaining time is read once per sleep: read twice, it could turn negative in between under load
+                // (Thread.Sleep(-30 ms) throws, which failed the task).
+                for (var remaining = until - watch.Elapsed.TotalSeconds; remaining > 0; remaining = until - watch.Elapsed.TotalSeconds)
                 {
-                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling((until - watch.Elapsed.TotalSeconds) * 1000)));
+                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)));
                 }
 
                 compute[c - start] = watch.Elapsed.TotalSeconds;
