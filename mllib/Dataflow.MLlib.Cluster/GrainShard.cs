@@ -6,7 +6,8 @@ namespace Dataflow.MLlib.Cluster;
 /// <param name="grain">The grain.</param>
 /// <param name="firstKey">Its first key.</param>
 /// <param name="count">Its key count.</param>
-public sealed class GrainShard(IParameterShardGrain grain, int firstKey, int count) : IParameterShard
+/// <param name="recreate">The shard's settings, to re-create it on restore when its grain lost its state (null: never).</param>
+public sealed class GrainShard(IParameterShardGrain grain, int firstKey, int count, ShardGrainSettings? recreate = null) : IParameterShard
 {
     /// <inheritdoc />
     public int FirstKey { get; } = firstKey;
@@ -34,5 +35,5 @@ public sealed class GrainShard(IParameterShardGrain grain, int firstKey, int cou
     public Task<double[]> ReadAsync(int offset, int count) => grain.ReadAsync(offset, count);
 
     /// <inheritdoc />
-    public Task RestoreAsync(int clock) => grain.RestoreAsync(clock);
+    public Task RestoreAsync(int clock) => recreate is null ? grain.RestoreAsync(clock) : grain.RecoverAsync(recreate, clock);
 }

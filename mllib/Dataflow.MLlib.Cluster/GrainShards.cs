@@ -29,6 +29,19 @@ public static class GrainShards
             .Select(s => new GrainShard(grains.GetGrain<IParameterShardGrain>(KeyOf(runId, s)), ranges.First(s), ranges.Count(s)))];
     }
 
+    /// <summary>
+    /// Handles on a run's shards whose <see cref="IParameterShard.RestoreAsync"/> first re-creates a shard grain that
+    /// lost its state (its silo died and it was activated afresh elsewhere) from <paramref name="settings"/>.
+    /// </summary>
+    public static IReadOnlyList<IParameterShard> Find(IGrainFactory grains, string runId, KeyRanges ranges, ShardSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(ranges);
+        ArgumentNullException.ThrowIfNull(settings);
+        return [.. Enumerable.Range(0, ranges.Shards)
+            .Select(s => new GrainShard(grains.GetGrain<IParameterShardGrain>(KeyOf(runId, s)), ranges.First(s), ranges.Count(s), ShardGrainSettings.For(s, ranges, settings)))];
+    }
+
     /// <summary>Removes a run's shard grains.</summary>
     public static Task RemoveAsync(IGrainFactory grains, string runId, int shards)
     {

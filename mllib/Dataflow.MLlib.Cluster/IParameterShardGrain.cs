@@ -30,6 +30,12 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <summary>See <see cref="ParameterServer.IParameterShard.RestoreAsync"/>.</summary>
     Task RestoreAsync(int clock);
 
+    /// <summary>
+    /// Restores the shard to <paramref name="clock"/>, first creating it from <paramref name="settings"/> when this
+    /// activation has none (the silo that held it died: a retried PS stage recovers its shards this way).
+    /// </summary>
+    Task RecoverAsync(ShardGrainSettings settings, int clock);
+
     /// <summary>Drops the shard at the end of the run (the driver removes its grains).</summary>
     Task RemoveAsync();
 }

@@ -25,6 +25,7 @@ public static class ParameterServerSiloExtensions
         public Task StartAsync(CancellationToken cancellationToken)
         {
             ShardDirectory.RemoteResolver = (runId, ranges) => GrainShards.Find(grains, runId, ranges);
+            ShardDirectory.RemoteRecoveringResolver = (runId, ranges, settings) => GrainShards.Find(grains, runId, ranges, settings);
             return Task.CompletedTask;
         }
 

@@ -49,6 +49,12 @@ internal sealed class ParameterShardGrain : Grain, IParameterShardGrain
 
     public Task RestoreAsync(int clock) => Shard.RestoreAsync(clock);
 
+    public async Task RecoverAsync(ShardGrainSettings settings, int clock)
+    {
+        await InitializeAsync(settings);
+        await Shard.RestoreAsync(clock);
+    }
+
     public Task RemoveAsync()
     {
         _shard?.Restore(null); // cancels parked reads

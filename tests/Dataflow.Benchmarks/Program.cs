@@ -79,7 +79,7 @@ if (which is "bottleneck")
 
 if (which is "ps")
 {
-    await PsBenchmarks.RunAsync(results);
+    await PsBenchmarks.RunAsync(results, Arg("--master"));
 }
 
 if (which is "rdd-model")

@@ -33,7 +33,7 @@ public interface IParameterShard
     Task<byte[]> TouchCountsAsync(byte[] keys);
 
     /// <summary>The values (float64) of keys <c>FirstKey + offset</c> … + <paramref name="count"/> − 1 with every
-    /// update of clocks below the slowest worker's clock applied.</summary>
+    /// update of clocks below the slowest worker's clock applied (ASP: every update that has arrived).</summary>
     Task<double[]> ReadAsync(int offset, int count);
 
     /// <summary>

@@ -108,43 +108,139 @@ public sealed partial class ParameterShard
         return Task.FromResult(PsWire.EncodeReply(new PullReply(0, 0, false), counts));
     }
 
-    // The read rule (see the class remarks): committed rows, then the visible pending updates in (clock, worker)
-    // order, each stepped by the updater on a private copy of the row.
+    // The read rule (see the class remarks). ASP: the view, which holds every pending update in order. SSP/BSP:
+    // the committed rows, then the visible pending updates in (clock, worker) order, each stepped by the updater on a
+    // private copy of the row; an update is walked against the (ascending) keys read in one merge pass, so a read costs
+    // its keys plus the pending updates inside the window, not keys × updates × a search.
     private double[] ReadLocked(int worker, int clock, int[] keys)
     {
         var values = new double[keys.Length];
         var spe = Updater.StatePerEntry;
-        Span<double> state = stackalloc double[spe];
-        var all = _consistency.IsAsynchronous;
-        for (var j = 0; j < keys.Length; j++)
+        if (_view is { } view)
         {
-            var key = keys[j];
-            var value = _rows.Read(key, state);
-            for (var slot = 0; slot < _pending.Count; slot++)
+            Span<double> scratch = stackalloc double[spe];
+            for (var j = 0; j < keys.Length; j++)
             {
-                var slotClock = _minClock + slot;
-                var byWorker = _pending[slot].ByWorker;
-                for (var w = 0; w < byWorker.Length; w++)
-                {
-                    if (!all && slotClock >= clock && w != worker)
-                    {
-                        continue;
-                    }
-
-                    foreach (var update in byWorker[w])
-                    {
-                        var at = Array.BinarySearch(update.Keys, key);
-                        if (at >= 0)
-                        {
-                            _rows.StepCopy(ref value, state, key, update.Gradients[at], slotClock + 1L);
-                        }
-                    }
-                }
+                values[j] = view.Read(keys[j], scratch);
             }
 
-            values[j] = value;
+            return values;
+        }
+
+        var states = new double[keys.Length * spe];
+        for (var j = 0; j < keys.Length; j++)
+        {
+            values[j] = _rows.Read(keys[j], states.AsSpan(j * spe, spe));
+        }
+
+        for (var slot = 0; slot < _pending.Count; slot++)
+        {
+            var slotClock = _minClock + slot;
+            var byWorker = _pending[slot].ByWorker;
+            for (var w = 0; w < byWorker.Length; w++)
+            {
+                if (slotClock >= clock && w != worker)
+                {
+                    continue;
+                }
+
+                foreach (var update in byWorker[w])
+                {
+                    StepVisible(update, keys, values, states, slotClock + 1L);
+                }
+            }
         }
 
         return values;
+    }
+
+    // Steps the entries of the read keys that the update touches: a merge of two ascending key lists (a search per read
+    // key instead when the update is much longer than the read).
+    private void StepVisible(Update update, int[] keys, double[] values, double[] states, long t)
+    {
+        var spe = Updater.StatePerEntry;
+        var updateKeys = update.Keys;
+        if (keys.Length * 16L < updateKeys.Length)
+        {
+            for (var j = 0; j < keys.Length; j++)
+            {
+                var at = Array.BinarySearch(updateKeys, keys[j]);
+                if (at >= 0)
+                {
+                    _rows.StepCopy(ref values[j], states.AsSpan(j * spe, spe), keys[j], update.Gradients[at], t);
+                }
+            }
+
+            return;
+        }
+
+        var i = 0;
+        var k = 0;
+        while (i < updateKeys.Length && k < keys.Length)
+        {
+            var (a, b) = (updateKeys[i], keys[k]);
+            if (a < b)
+            {
+                i++;
+            }
+            else if (a > b)
+            {
+                k++;
+            }
+            else
+            {
+                _rows.StepCopy(ref values[k], states.AsSpan(k * spe, spe), b, update.Gradients[i], t);
+                i++;
+                k++;
+            }
+        }
+    }
+
+    // ASP: brings the view up to date with a push just added to pending slot `slot` by `worker`. When it is the last
+    // update in (clock, worker) order (the usual case: the pusher is at the newest clock) it is stepped onto the view;
+    // when it lands before others (a lagging worker's), its keys are recomputed from the committed rows through every
+    // pending update in order. Either way the view is exactly the committed rows plus all pending updates, in order.
+    private void UpdateViewLocked(int worker, int slot, int[] keys, double[] gradients, long t)
+    {
+        if (_view is not { } view)
+        {
+            return;
+        }
+
+        var last = slot == _pending.Count - 1;
+        for (var w = worker + 1; last && w < _clocks.Length; w++)
+        {
+            last = _pending[slot].ByWorker[w].Count == 0;
+        }
+
+        if (last)
+        {
+            view.Apply(keys, gradients, t);
+            return;
+        }
+
+        var spe = Updater.StatePerEntry;
+        var values = new double[keys.Length];
+        var states = new double[keys.Length * spe];
+        for (var j = 0; j < keys.Length; j++)
+        {
+            values[j] = _rows.Read(keys[j], states.AsSpan(j * spe, spe));
+        }
+
+        for (var s = 0; s < _pending.Count; s++)
+        {
+            foreach (var updates in _pending[s].ByWorker)
+            {
+                foreach (var update in updates)
+                {
+                    StepVisible(update, keys, values, states, _minClock + s + 1L);
+                }
+            }
+        }
+
+        for (var j = 0; j < keys.Length; j++)
+        {
+            view.Write(keys[j], values[j], states.AsSpan(j * spe, spe));
+        }
     }
 }

@@ -34,6 +34,17 @@ public sealed partial class ParameterShard
             }
 
             _rows = rows;
+            if (_view is not null)
+            {
+                var view = ShardRows.Create(Settings.Sparse, FirstKey, Count, Updater);
+                if (snapshot is not null)
+                {
+                    view.Import(snapshot.Keys, snapshot.Values, snapshot.State);
+                }
+
+                _view = view;
+            }
+
             var clock = snapshot?.Clock ?? 0;
             Array.Fill(_clocks, clock);
             _minClock = clock;

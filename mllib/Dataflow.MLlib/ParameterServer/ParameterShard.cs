@@ -15,7 +15,8 @@ namespace Dataflow.MLlib.ParameterServer;
 /// the committed rows when the slowest clock reaches k, and runs are reproducible where the consistency model allows.</para>
 /// <para><b>What a read sees.</b> A read by worker w at clock c is the committed rows plus, in the same (clock,
 /// worker) order, the pending updates of clocks &lt; c from everyone and all of w's own (under ASP: every pending
-/// update). Under <c>ssp:S</c> it is served once the slowest clock is ≥ c − S, so it includes every update of clocks
+/// update; the shard keeps those rows ready, updated by each push, so an ASP read costs its keys however far the
+/// fastest worker is ahead, and what ASP workers read is always a prefix of what is committed). Under <c>ssp:S</c> it is served once the slowest clock is ≥ c − S, so it includes every update of clocks
 /// ≤ c − S − 1; under BSP that is every update of clocks &lt; c and nothing later from others, the serial result.</para>
 /// <para><b>Blocking.</b> A read the bound does not allow yet is parked (no polling) and served by the
 /// <see cref="Clock"/> call that lifts the slowest clock far enough; the time it waited is measured on the shard's
@@ -32,6 +33,10 @@ public sealed partial class ParameterShard : IParameterShard
     private readonly Dictionary<int, int> _touches = [];
     private readonly bool[] _touchedBy;
     private ShardRows _rows;
+
+    // ASP only: the committed rows plus every pending update in (clock, worker) order, kept up to date by each push,
+    // so an ASP read is served from it at the cost of its keys (see UpdateViewLocked).
+    private ShardRows? _view;
     private int _minClock;
     private long _served;
     private long _blocked;
@@ -59,6 +64,7 @@ public sealed partial class ParameterShard : IParameterShard
         _clocks = new int[settings.Workers];
         _touchedBy = new bool[settings.Workers];
         _rows = ShardRows.Create(settings.Sparse, firstKey, count, Updater);
+        _view = _consistency.IsAsynchronous ? ShardRows.Create(settings.Sparse, firstKey, count, Updater) : null;
     }
 
     /// <summary>The shard's index.</summary>
@@ -134,6 +140,7 @@ public sealed partial class ParameterShard : IParameterShard
             }
 
             _pending[slot].ByWorker[worker].Add(new Update(keys, gradients));
+            UpdateViewLocked(worker, slot, keys, gradients, clock + 1L);
         }
     }
 

@@ -167,7 +167,7 @@ public sealed class PsLogisticRegression
 
             shardCount = ranges.Shards;
             var job = new PsLogisticJob(runId, d, data.Rows, ranges.Shards, Iterations, MiniBatchFraction, Seed, Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels,
-                [.. Slowdowns], MaxTime?.TotalSeconds);
+                [.. Slowdowns], settings, MaxTime?.TotalSeconds);
             Logger.LogInformation("PS training: {Workers} workers, {Shards} shards, {Keys} keys, {Consistency}, {Clocks} clocks", workers, ranges.Shards, d + 1, Consistency, Iterations);
 
             var clock = Stopwatch.StartNew();

@@ -28,7 +28,7 @@ internal static class PsLogisticWorker
         var worker = context.PartitionId;
         var d = job.Features;
         var ranges = new KeyRanges(d + 1, job.Shards);
-        var shards = ShardDirectory.Resolve(job.RunId, ranges);
+        var shards = ShardDirectory.Resolve(job.RunId, ranges, job.Settings);
         var cancellation = context.TaskContext.CancellationToken;
 
         var start = 0;

@@ -15,6 +15,13 @@ public static class ShardDirectory
     /// <summary>Resolves the shards of a run that is not registered in this process: (run id, key ranges) → shards.</summary>
     public static Func<string, KeyRanges, IReadOnlyList<IParameterShard>>? RemoteResolver { get; set; }
 
+    /// <summary>
+    /// Like <see cref="RemoteResolver"/>, with the run's shard settings, so that a restore can re-create a shard that was
+    /// lost with its machine (a killed worker's grains): (run id, key ranges, settings) → shards. Preferred over
+    /// <see cref="RemoteResolver"/> by <see cref="Resolve(string, KeyRanges, ShardSettings)"/>.
+    /// </summary>
+    public static Func<string, KeyRanges, ShardSettings, IReadOnlyList<IParameterShard>>? RemoteRecoveringResolver { get; set; }
+
     /// <summary>Registers in-process shards under <paramref name="runId"/>.</summary>
     public static void Register(string runId, IReadOnlyList<IParameterShard> shards)
     {
@@ -40,5 +47,15 @@ public static class ShardDirectory
 
         return RemoteResolver?.Invoke(runId, ranges) ?? throw new InvalidOperationException(
             $"Parameter-server run {runId} has no shards in this process and no remote resolver is set: cluster mode needs worker silos that reference Dataflow.MLlib.Cluster.");
+    }
+
+    /// <summary>
+    /// The shards of run <paramref name="runId"/>, whose <see cref="IParameterShard.RestoreAsync"/> re-creates a lost
+    /// remote shard from <paramref name="settings"/> before restoring it (where the resolver can).
+    /// </summary>
+    public static IReadOnlyList<IParameterShard> Resolve(string runId, KeyRanges ranges, ShardSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return !s_local.ContainsKey(runId) && RemoteRecoveringResolver is { } recovering ? recovering(runId, ranges, settings) : Resolve(runId, ranges);
     }
 }

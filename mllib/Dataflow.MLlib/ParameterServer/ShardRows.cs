@@ -26,6 +26,9 @@ internal abstract class ShardRows(int firstKey, int count, IUpdater updater)
     /// <summary>The value of <paramref name="key"/> and its state (written into <paramref name="state"/>); zero for a row never updated.</summary>
     public abstract double Read(int key, Span<double> state);
 
+    /// <summary>Sets the value and state of <paramref name="key"/> (creating its row).</summary>
+    public abstract void Write(int key, double value, ReadOnlySpan<double> state);
+
     /// <summary>The rows that exist, ascending, with values and state (dense: every key).</summary>
     public abstract (int[] Keys, double[] Values, double[] State) Export();
 
@@ -55,6 +58,13 @@ internal sealed class DenseShardRows(int firstKey, int count, IUpdater updater) 
         var i = key - FirstKey;
         _state.AsSpan(i * StatePerEntry, StatePerEntry).CopyTo(state);
         return _values[i];
+    }
+
+    public override void Write(int key, double value, ReadOnlySpan<double> state)
+    {
+        var i = key - FirstKey;
+        _values[i] = value;
+        state.CopyTo(_state.AsSpan(i * StatePerEntry, StatePerEntry));
     }
 
     public override (int[] Keys, double[] Values, double[] State) Export() =>
@@ -110,6 +120,13 @@ internal sealed class SparseShardRows(int firstKey, int count, IUpdater updater)
 
         state.Clear();
         return 0;
+    }
+
+    public override void Write(int key, double value, ReadOnlySpan<double> state)
+    {
+        var slot = SlotOf(key);
+        _values[slot] = value;
+        state.CopyTo(_state.AsSpan(slot * StatePerEntry, StatePerEntry));
     }
 
     public override (int[] Keys, double[] Values, double[] State) Export()
