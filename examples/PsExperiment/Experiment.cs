@@ -21,7 +21,7 @@ internal static class Experiment
         }
 
         var d = (await points.FirstAsync(cancellationToken)).Features.Size;
-        Console.Error.WriteLine($"{program}: {description}; {count} rows, {d} features, {settings.Workers} workers, {ctx.Master}");
+        Console.Error.WriteLine($"{program}: {description}; {count} rows, {d} features, {settings.Workers} workers, {ctx.Master}, kernels {settings.DeviceDescription}");
 
         double targetValue;
         string targetSource;
@@ -31,33 +31,56 @@ internal static class Experiment
         }
         else
         {
-            var optimum = await Runners.OptimumAsync(points, settings.RegParam, cancellationToken);
+            var (optimum, stopped, iterations) = await Runners.OptimumAsync(points, settings, cancellationToken);
             (targetValue, targetSource) = (1.01 * optimum, string.Create(CultureInfo.InvariantCulture, $"1.01 × the driver-mode L-BFGS optimum {optimum:G8}"));
+            if (stopped)
+            {
+                targetSource += string.Create(CultureInfo.InvariantCulture,
+                    $"; that L-BFGS run was stopped by --max-seconds {settings.MaxSeconds} after {iterations} iterations, so it is the best objective L-BFGS reached in that time, not the optimum");
+            }
+
             Console.Error.WriteLine($"{program}: L-BFGS optimum {optimum.ToString("G8", CultureInfo.InvariantCulture)}; target {targetValue.ToString("G8", CultureInfo.InvariantCulture)}");
         }
 
-        var runners = new Runners(settings, d, new ObjectiveEvaluator(points, count, labels[1], settings.RegParam));
+        var runners = new Runners(settings, d, new ObjectiveEvaluator(points, count, labels[1], settings.RegParam), program);
         var results = new List<ModeResult>();
         foreach (var mode in settings.Modes)
         {
-            Console.Error.WriteLine($"{program}: {mode.Token}: training {settings.Clocks} clocks");
-            var result = await runners.RunAsync(mode, points, cancellationToken);
-            foreach (var (clock, wall, objective) in result.Curve)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{program}: {mode.Token}: training {settings.Clocks} clocks (0 … {settings.Clocks - 1}){(settings.MaxSeconds is { } limit ? $" or {limit} s" : "")}"));
+            ModeResult result;
+            try
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{program}: {mode.Token}: clock {clock} objective {objective:G6} at {wall:F2} s"));
+                result = await runners.RunAsync(mode, points, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not UsageException)
+            {
+                // One mode failing (the point of a model-size sweep: the driver's model outgrows its messages) is a result.
+                var error = string.Join(": ", Causes(e)).ReplaceLineEndings(" ");
+                Console.Error.WriteLine($"{program}: {mode.Token}: failed: {error}");
+                results.Add(ModeResult.Failed(mode, error));
+                continue;
             }
 
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{program}: {mode.Token}: final objective {result.FinalObjective:G8}, time to target {(result.TimeTo(targetValue) is { } t ? t.ToString("F2", CultureInfo.InvariantCulture) + " s" : "not reached")}"));
+                $"{program}: {mode.Token}: done: {result.Clocks} clocks in {result.TrainingSeconds:F2} s{(result.StoppedByTime ? " (stopped by --max-seconds)" : "")}, final objective {result.FinalObjective:G8}, time to target {(result.TimeTo(targetValue) is { } t ? t.ToString("F2", CultureInfo.InvariantCulture) + " s" : "not reached")}"));
             results.Add(result);
         }
 
         Report.WriteResults(Path.Combine(settings.Out, "results.csv"), results);
         Report.WriteSlowClocks(Path.Combine(settings.Out, "slow-clocks.csv"), results);
         Report.WritePlots(settings.Out, results);
-        Report.WriteSummary(Path.Combine(settings.Out, "summary.md"), settings, results, targetValue, targetSource, description);
+        Report.WriteSummary(Path.Combine(settings.Out, "summary.md"), settings, results, targetValue, targetSource, description, $"{ctx.Master}");
         Console.Error.WriteLine($"{program}: wrote results.csv, slow-clocks.csv, objective-vs-time.png, objective-vs-clock.png, time-split.png and summary.md to {settings.Out}");
         await points.UnpersistAsync();
         return (results, targetValue);
+    }
+
+    private static IEnumerable<string> Causes(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x.Message.Split('\n')[0].Trim();
+        }
     }
 }

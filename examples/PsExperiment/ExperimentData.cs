@@ -15,8 +15,9 @@ internal static class ExperimentData
         switch (settings.Data.ToLowerInvariant())
         {
             case "synthetic":
-                return (ctx.Parallelize(Synthetic(settings.Rows, settings.Features, settings.Sparsity, settings.Seed), settings.Workers),
-                    $"synthetic: {settings.Rows} rows, {settings.Features} features, {settings.Sparsity} non-zero share, seed {settings.Seed}");
+                var nonZeros = settings.RowNonZeros ?? NonZeros(settings.Features, settings.Sparsity);
+                return (ctx.Parallelize(Synthetic(settings.Rows, settings.Features, nonZeros, settings.Seed), settings.Workers),
+                    $"synthetic: {settings.Rows} rows, {settings.Features} features, {nonZeros} non-zeros per row, seed {settings.Seed}");
             case "text":
                 var text = FindTextData();
                 return (await Inputs.LoadAsync(ctx, text, "text", LabelColumn.Last, settings.Features, settings.Workers, cancellationToken),
@@ -35,14 +36,14 @@ internal static class ExperimentData
     }
 
     /// <summary>
-    /// Seeded logistic data: each row has round(sparsity × features) (at least 1) distinct features with N(0, 1)
-    /// values; the label is 1 with probability σ(w*·x / √nnz) for w* ~ N(0, 1) drawn from the same seed.
+    /// Seeded logistic data: each row has <paramref name="nnz"/> distinct features (<c>--nnz</c>, or round(sparsity ×
+    /// features), at least 1) with N(0, 1) values; the label is 1 with probability σ(w*·x / √nnz) for w* ~ N(0, 1)
+    /// drawn from the same seed.
     /// </summary>
-    public static List<LabeledPoint> Synthetic(int rows, int features, double sparsity, long seed)
+    public static List<LabeledPoint> Synthetic(int rows, int features, int nnz, long seed)
     {
         var random = new Random(unchecked((int)seed));
         var truth = Enumerable.Range(0, features).Select(_ => Gaussian(random)).ToArray();
-        var nnz = Math.Clamp((int)Math.Round(sparsity * features), 1, features);
         var points = new List<LabeledPoint>(rows);
         for (var i = 0; i < rows; i++)
         {
@@ -56,6 +57,9 @@ internal static class ExperimentData
 
         return points;
     }
+
+    /// <summary>Non-zeros per row from a share of the features: round(sparsity × features), between 1 and features.</summary>
+    public static int NonZeros(int features, double sparsity) => Math.Clamp((int)Math.Round(sparsity * features), 1, features);
 
     private static int[] DistinctIndices(Random random, int features, int count)
     {

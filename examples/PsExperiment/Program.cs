@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dataflow;
 using Dataflow.CommandLine;
+using Dataflow.Examples;
 using Dataflow.Examples.PsExperiment;
 using Dataflow.MLlib;
 using Dataflow.MLlib.Linalg;
@@ -21,6 +22,8 @@ var data = parser.Add("data", "synthetic", "synthetic, text (tests/data/austen-v
 var rows = parser.Add("rows", 4000, "synthetic rows", valueName: "R");
 var features = parser.Add<int?>("features", "features: synthetic d (default 1000), or the text data's hashed D (default 65536)", valueName: "D");
 var sparsity = parser.Add("sparsity", 0.1, "synthetic: share of non-zero features per row, in (0, 1]", valueName: "P");
+var nnz = parser.Add<int?>("nnz", "synthetic: non-zero features per row, overriding --sparsity (keeps the data the same size in a features sweep)", valueName: "K");
+var maxSeconds = parser.Add<double?>("max-seconds", "per mode: stop that mode's training after T seconds of wall time and record what it reached (default: no limit); also bounds the L-BFGS run that finds the default target", valueName: "T");
 var clocks = parser.Add("clocks", 100, "clocks (iterations) per mode", valueName: "N");
 var evalEvery = parser.Add("eval-every", 10, "evaluate the full objective every E clocks", valueName: "E");
 var seed = parser.Add("seed", 42L, "seed of the data, the mini-batches and the straggler clocks", valueName: "S");
@@ -35,6 +38,7 @@ var sweep = parser.Add<string?>("sweep", "run a grid: features=1e3,1e5 or worker
 var output = parser.Add<string>("out", "output directory (created; existing files are replaced)", required: true, valueName: "DIR");
 var ui = parser.AddDriverUiOptions();
 var standard = parser.AddStandardOptions();
+_ = DeviceChoice.Add(standard);
 
 return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options, cancellationToken) =>
 {
@@ -71,8 +75,17 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         parsed.Get(step),
         parsed.Get(batchFraction),
         parsed.Get(reg),
-        Path.GetFullPath(parsed.Get(output)));
+        Path.GetFullPath(parsed.Get(output)),
+        parsed.Get(maxSeconds),
+        parsed.Get(nnz));
     Check(settings);
+    var device = DeviceChoice.Resolve(parser.ProgramName, options);
+    settings = settings with
+    {
+        Device = device,
+        DeviceDescription = Dataflow.MLlib.Kernels.BlockKernels.Describe(device),
+        DeviceMemory = options.Section<MLOptions>().DeviceMemory.Bytes,
+    };
 
     var mf = algorithmName == "mf" ? new MfSettings(Pick(users, 300), Pick(items, 200), Pick(rank, 5), Pick(ratings, 20_000)) : null;
     if (mf is not null && (mf.Users < 1 || mf.Items < 1 || mf.Rank < 1 || mf.Ratings < 1))
@@ -118,6 +131,16 @@ static void Check(Settings s)
     if (s.Rows < 2 || s.Features < 1 || !(s.Sparsity > 0 && s.Sparsity <= 1))
     {
         throw new UsageException($"--rows must be 2 or more, --features 1 or more and --sparsity in (0, 1]; got {s.Rows}, {s.Features}, {s.Sparsity.ToString(CultureInfo.InvariantCulture)}.");
+    }
+
+    if (s.MaxSeconds is { } limit && !(limit > 0 && double.IsFinite(limit)))
+    {
+        throw new UsageException($"--max-seconds must be a number of seconds > 0, got {limit.ToString(CultureInfo.InvariantCulture)}.");
+    }
+
+    if (s.RowNonZeros is { } k && (k < 1 || k > s.Features))
+    {
+        throw new UsageException($"--nnz must be between 1 and --features ({s.Features}), got {k}.");
     }
 
     if (s.Updater is not ("adagrad" or "sgd"))

@@ -7,7 +7,7 @@ using Dataflow.MLlib.ParameterServer;
 namespace Dataflow.Examples.PsExperiment;
 
 /// <summary>
-/// The stragglers of the driver and rdd modes: the managed SIMD kernels, with each kernel call of a slowed (worker,
+/// The stragglers of the driver and rdd modes: the run's kernels (<c>--device</c>), with each kernel call of a slowed (worker,
 /// iteration) stretched to factor × its own time by sleeping (whole milliseconds, rounded up), as the PS workers do.
 /// The worker is the task's partition; the iteration is the count of distinct jobs in which that partition has called
 /// the kernels (one gradient pass per iteration in both modes). Tasks get a deserialised copy of the kernels, so the
@@ -16,16 +16,25 @@ namespace Dataflow.Examples.PsExperiment;
 internal sealed class StragglerKernels : IBlockKernels, IDisposable
 {
     private static readonly ConcurrentDictionary<string, Run> s_runs = new();
-    private static readonly SimdKernels s_inner = new();
     private readonly string _runId;
 
+    /// <summary>Slows the managed SIMD kernels.</summary>
     public StragglerKernels(IReadOnlyList<ClockSlowdown> slowdowns)
+        : this(slowdowns, new SimdKernels())
     {
-        _runId = Guid.NewGuid().ToString("N");
-        s_runs[_runId] = new Run(slowdowns.ToDictionary(s => (s.Worker, s.Clock), s => s.Factor));
     }
 
-    public string Name => s_inner.Name;
+    /// <summary>Slows <paramref name="inner"/>.</summary>
+    public StragglerKernels(IReadOnlyList<ClockSlowdown> slowdowns, IBlockKernels inner)
+    {
+        _runId = Guid.NewGuid().ToString("N");
+        s_runs[_runId] = new Run(slowdowns.ToDictionary(s => (s.Worker, s.Clock), s => s.Factor), inner);
+    }
+
+    public string Name => Inner.Name;
+
+    // The wrapped kernels live in the process-wide table, like the plan: a task's copy finds them by the run's id.
+    private IBlockKernels Inner => s_runs[_runId].Inner;
 
     /// <summary>Per slowed (worker, clock from 0): the kernel time and the sleep added.</summary>
     public Dictionary<(int Worker, int Clock), (double Kernels, double Slept)> SlowedCalls()
@@ -42,7 +51,7 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
     public double BinaryLogistic(InstanceBlock block, ReadOnlySpan<double> coefficients, double intercept, Span<double> gradient, int[]? rows = null)
     {
         var start = Stopwatch.GetTimestamp();
-        var loss = s_inner.BinaryLogistic(block, coefficients, intercept, gradient, rows);
+        var loss = Inner.BinaryLogistic(block, coefficients, intercept, gradient, rows);
         Stretch(start);
         return loss;
     }
@@ -56,19 +65,19 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
     }
 
     public double Multinomial(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> gradient, int[]? rows = null) =>
-        s_inner.Multinomial(block, coefficients, intercepts, gradient, rows);
+        Inner.Multinomial(block, coefficients, intercepts, gradient, rows);
 
     public double LeastSquares(InstanceBlock block, ReadOnlySpan<double> coefficients, double intercept, Span<double> gradient, int[]? rows = null) =>
-        s_inner.LeastSquares(block, coefficients, intercept, gradient, rows);
+        Inner.LeastSquares(block, coefficients, intercept, gradient, rows);
 
     public double KMeansAssign(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<double> sums, Span<long> counts) =>
-        s_inner.KMeansAssign(block, centers, centerNorms, sums, counts);
+        Inner.KMeansAssign(block, centers, centerNorms, sums, counts);
 
     public void NearestCenters(InstanceBlock block, ReadOnlySpan<double> centers, ReadOnlySpan<double> centerNorms, Span<int> nearest, Span<double> squaredDistances) =>
-        s_inner.NearestCenters(block, centers, centerNorms, nearest, squaredDistances);
+        Inner.NearestCenters(block, centers, centerNorms, nearest, squaredDistances);
 
     public void Margins(InstanceBlock block, ReadOnlySpan<double> coefficients, ReadOnlySpan<double> intercepts, Span<double> margins) =>
-        s_inner.Margins(block, coefficients, intercepts, margins);
+        Inner.Margins(block, coefficients, intercepts, margins);
 
     private void Stretch(long start)
     {
@@ -97,9 +106,10 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
 
         var kernels = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var until = kernels * factor;
-        while (Stopwatch.GetElapsedTime(start).TotalSeconds < until)
+        // The remaining time is read once per sleep (read twice it can turn negative in between, and Thread.Sleep throws).
+        for (var remaining = until - Stopwatch.GetElapsedTime(start).TotalSeconds; remaining > 0; remaining = until - Stopwatch.GetElapsedTime(start).TotalSeconds)
         {
-            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling((until - Stopwatch.GetElapsedTime(start).TotalSeconds) * 1000)));
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)));
         }
 
         var slept = Stopwatch.GetElapsedTime(start).TotalSeconds - kernels;
@@ -110,8 +120,10 @@ internal sealed class StragglerKernels : IBlockKernels, IDisposable
         }
     }
 
-    private sealed class Run(Dictionary<(int Worker, int Clock), double> plan)
+    private sealed class Run(Dictionary<(int Worker, int Clock), double> plan, IBlockKernels inner)
     {
+        public IBlockKernels Inner { get; } = inner;
+
         public Lock Lock { get; } = new();
 
         public Dictionary<(int Worker, int Clock), double> Plan { get; } = plan;

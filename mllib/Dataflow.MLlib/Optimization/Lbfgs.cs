@@ -50,6 +50,15 @@ public sealed class Lbfgs
     /// <summary>Function evaluations one line search may make (bracketing and zoom together). Default 20.</summary>
     public int MaxLineSearchEvaluations { get; set; } = 20;
 
+    /// <summary>
+    /// Stop after the first iteration that ends this long after the run started (status
+    /// <see cref="OptimizationStatus.TimeLimit"/>), measured with <see cref="Time"/>. Default null: no limit.
+    /// </summary>
+    public TimeSpan? MaxTime { get; set; }
+
+    /// <summary>The clock <see cref="MaxTime"/> is measured with. Default the system clock.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Where the stop is reported: a warning for the iteration limit and failures, debug for convergence.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
@@ -76,6 +85,7 @@ public sealed class Lbfgs
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var started = Time.GetTimestamp();
         var x = initial.ToArray();
         var first = await function.EvaluateAsync(x, cancellationToken);
         var gradient = CheckGradient(function, first);
@@ -154,6 +164,12 @@ public sealed class Lbfgs
                 return Stop(OptimizationStatus.FunctionValuesConverged, x, value, gradient, history, LogLevel.Debug,
                     $"L-BFGS converged after {iteration} iterations: relative objective change {Format(change)} ≤ {Format(Tolerance)}");
             }
+
+            if (MaxTime is { } limit && iteration < MaxIterations && Time.GetElapsedTime(started) >= limit)
+            {
+                return Stop(OptimizationStatus.TimeLimit, x, value, gradient, history, LogLevel.Information,
+                    $"L-BFGS stopped after {iteration} iterations: the time limit ({Format(limit.TotalSeconds)} s) was reached; objective {Format(value)}");
+            }
         }
 
         return Stop(OptimizationStatus.MaxIterations, x, value, gradient, history, LogLevel.Warning,
@@ -203,6 +219,12 @@ public sealed class Lbfgs
 
     private void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Time, nameof(Time));
+        if (MaxTime is { } limit && limit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTime), limit, "MaxTime must be zero or more, or null for no limit.");
+        }
+
         if (Memory < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "L-BFGS needs at least one curvature pair (Memory ≥ 1; Spark uses 10).");

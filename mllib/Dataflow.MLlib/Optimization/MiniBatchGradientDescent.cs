@@ -39,6 +39,15 @@ public sealed class MiniBatchGradientDescent
     /// <summary>The run's seed, from which each iteration's batch seed is derived. Default 42.</summary>
     public long Seed { get; set; } = 42;
 
+    /// <summary>
+    /// Stop after the first iteration that ends this long after the run started (status
+    /// <see cref="OptimizationStatus.TimeLimit"/>), measured with <see cref="Time"/>. Default null: no limit.
+    /// </summary>
+    public TimeSpan? MaxTime { get; set; }
+
+    /// <summary>The clock <see cref="MaxTime"/> is measured with. Default the system clock.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Where the stop and skipped batches are reported.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
@@ -64,6 +73,7 @@ public sealed class MiniBatchGradientDescent
         var history = new List<IterationRecord>();
         var value = double.NaN;
         var fullGradient = new double[weights.Length];
+        var started = Time.GetTimestamp();
         for (var t = 1; t <= MaxIterations; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -115,6 +125,12 @@ public sealed class MiniBatchGradientDescent
                     $"Mini-batch SGD converged after {t} iterations: relative objective change " +
                     $"{Format(Lbfgs.RelativeChange(previousValue, value))} ≤ {Format(Tolerance)}");
             }
+
+            if (MaxTime is { } limit && t < MaxIterations && Time.GetElapsedTime(started) >= limit)
+            {
+                return Stop(OptimizationStatus.TimeLimit, weights, value, fullGradient, history, LogLevel.Information,
+                    $"Mini-batch SGD stopped after {t} iterations: the time limit ({Format(limit.TotalSeconds)} s) was reached; last objective {Format(value)}");
+            }
         }
 
         return Stop(OptimizationStatus.MaxIterations, weights, value, fullGradient, history, LogLevel.Warning,
@@ -154,6 +170,12 @@ public sealed class MiniBatchGradientDescent
     {
         ArgumentNullException.ThrowIfNull(Updater, nameof(Updater));
         ArgumentNullException.ThrowIfNull(Logger, nameof(Logger));
+        ArgumentNullException.ThrowIfNull(Time, nameof(Time));
+        if (MaxTime is { } limit && limit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTime), limit, "MaxTime must be zero or more, or null for no limit.");
+        }
+
         if (MaxIterations < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "MaxIterations must be 0 or more.");

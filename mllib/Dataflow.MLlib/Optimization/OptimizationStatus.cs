@@ -26,4 +26,7 @@ public enum OptimizationStatus
     /// (SGD); the result is the last finite point.
     /// </summary>
     NonFiniteValue,
+
+    /// <summary>The time limit (<c>MaxTime</c>) was reached after an iteration; the result is the point after it.</summary>
+    TimeLimit,
 }

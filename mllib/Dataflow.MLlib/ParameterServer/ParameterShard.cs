@@ -146,7 +146,7 @@ public sealed partial class ParameterShard : IParameterShard
 
     /// <summary>
     /// Ends worker <paramref name="worker"/>'s current clock. When that lifts the slowest clock, the updates of the
-    /// clocks passed are committed (a snapshot is written at multiples of <see cref="ShardSettings.SnapshotEvery"/>)
+    /// clocks passed are committed (a snapshot is written at multiples of <see cref="ShardSettings.SnapshotEvery"/>, shifted by <see cref="ShardSettings.SnapshotOffset"/>)
     /// and the reads that can now be served are.
     /// </summary>
     public void Clock(int worker)
@@ -160,7 +160,7 @@ public sealed partial class ParameterShard : IParameterShard
             while (_minClock < slowest)
             {
                 CommitOldestClock();
-                if (Settings.SnapshotEvery > 0 && _minClock % Settings.SnapshotEvery == 0)
+                if (Settings.SnapshotEvery > 0 && (_minClock - Settings.SnapshotOffset) % Settings.SnapshotEvery == 0)
                 {
                     (snapshots ??= []).Add(SnapshotLocked());
                 }

@@ -15,5 +15,6 @@ namespace Dataflow.MLlib.ParameterServer;
 /// <param name="Kernels">The per-block kernels.</param>
 /// <param name="Slowdowns">Injected straggler clocks (experiments); empty for none.</param>
 /// <param name="Settings">The shards' settings, to re-create a shard lost with its worker when a retried attempt restores.</param>
+/// <param name="MaxSeconds">Stop each worker at the first clock boundary this many seconds after the start barrier; null for none.</param>
 internal sealed record PsLogisticJob(string RunId, int Features, long Rows, int Shards, int Iterations, double BatchFraction, long Seed,
-    string Consistency, string? SnapshotDirectory, IBlockKernels Kernels, ClockSlowdown[] Slowdowns, ShardSettings Settings);
+    string Consistency, string? SnapshotDirectory, IBlockKernels Kernels, ClockSlowdown[] Slowdowns, ShardSettings Settings, double? MaxSeconds = null);

@@ -65,6 +65,18 @@ public sealed class PsLogisticRegression
     /// <summary>Keep every snapshot (default false: only the last two per shard), e.g. to evaluate the model at each.</summary>
     public bool KeepSnapshots { get; set; }
 
+    /// <summary>Snapshots at the slowest clocks k ≡ this (mod <see cref="SnapshotEvery"/>); default 0, the multiples (<see cref="ShardSettings.SnapshotOffset"/>).</summary>
+    public int SnapshotOffset { get; set; }
+
+    /// <summary>
+    /// Stop each worker at the first clock boundary this long after the barrier all workers pass before their first clock
+    /// (default null: run every clock). A stopped worker then ends its clock without updates enough times (s + 1 under
+    /// <c>ssp:s</c>, to <see cref="Iterations"/> under ASP) that no other worker waits for it and every update
+    /// pushed is committed; those empty clocks are in no statistic. The summary's <see cref="PsTrainingSummary.Clocks"/>
+    /// is then the fewest clocks any worker ran.
+    /// </summary>
+    public TimeSpan? MaxTime { get; set; }
+
     /// <summary>Sparse shard rows (created on first update); null (default) for sparse when d &gt; 65,536.</summary>
     public bool? SparseRows { get; set; }
 
@@ -99,7 +111,12 @@ public sealed class PsLogisticRegression
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(Iterations, nameof(Iterations));
-        new ShardSettings(1, Consistency, UpdaterSpecFor(0), SnapshotEvery: SnapshotEvery, SnapshotDirectory: SnapshotDirectory).Validate();
+        if (MaxTime is { } limit && limit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTime), limit, "MaxTime must be zero or more, or null for no limit.");
+        }
+
+        new ShardSettings(1, Consistency, UpdaterSpecFor(0), SnapshotEvery: SnapshotEvery, SnapshotDirectory: SnapshotDirectory, SnapshotOffset: SnapshotOffset).Validate();
         ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));
         ArgumentNullException.ThrowIfNull(Slowdowns, nameof(Slowdowns));
         foreach (var slowdown in Slowdowns)
@@ -134,7 +151,8 @@ public sealed class PsLogisticRegression
             var d = data.Features;
             var workers = data.Blocks.NumPartitions;
             var ranges = new KeyRanges(d + 1, Math.Min(Shards ?? workers, d + 1));
-            var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory, KeepSnapshots);
+            var settings = new ShardSettings(workers, Consistency, UpdaterSpecFor(d), SparseRows ?? d > 65_536, SnapshotEvery, SnapshotDirectory, KeepSnapshots,
+                SnapshotOffset);
             IReadOnlyList<IParameterShard> shards;
             if ((ShardHost ?? ShardHosts.For(points.Context)) is { } host)
             {
@@ -149,7 +167,7 @@ public sealed class PsLogisticRegression
 
             shardCount = ranges.Shards;
             var job = new PsLogisticJob(runId, d, data.Rows, ranges.Shards, Iterations, MiniBatchFraction, Seed, Consistency, SnapshotEvery > 0 ? SnapshotDirectory : null, Kernels,
-                [.. Slowdowns], settings);
+                [.. Slowdowns], settings, MaxTime?.TotalSeconds);
             Logger.LogInformation("PS training: {Workers} workers, {Shards} shards, {Keys} keys, {Consistency}, {Clocks} clocks", workers, ranges.Shards, d + 1, Consistency, Iterations);
 
             var clock = Stopwatch.StartNew();
@@ -162,7 +180,8 @@ public sealed class PsLogisticRegression
             var objective = new BlockObjective(data.Blocks, d + 1, Contributions.BinaryLogistic(Kernels, d),
                 new L2Regularization(RegParam, RegularizedKeys.Below(d)), 2, null);
             var value = (await objective.EvaluateAsync(model, cancellationToken).ConfigureAwait(false)).Value;
-            var summary = new PsTrainingSummary(ParameterServer.Consistency.Parse(Consistency).ToString(), value, Iterations, seconds,
+            var clocks = MaxTime is null || stats.Count == 0 ? Iterations : stats.Min(s => s.Clocks);
+            var summary = new PsTrainingSummary(ParameterServer.Consistency.Parse(Consistency).ToString(), value, clocks, seconds,
                 [.. stats.OrderBy(s => s.Worker)]);
             return (new LogisticRegressionModel(classes.Labels, d, model[..d], [model[d]]), summary);
         }

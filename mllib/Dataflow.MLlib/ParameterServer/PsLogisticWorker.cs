@@ -68,9 +68,17 @@ internal static class PsLogisticWorker
         var slowdowns = job.Slowdowns.Where(s => s.Worker == worker).ToDictionary(s => s.Clock, s => s.Factor);
         var watch = new Stopwatch();
         var began = Stopwatch.GetTimestamp();
+        var end = job.Iterations;
         for (var c = start; c < job.Iterations; c++)
         {
             cancellation.ThrowIfCancellationRequested();
+            if (job.MaxSeconds is { } limit && c > start && Stopwatch.GetElapsedTime(began).TotalSeconds >= limit)
+            {
+                end = c;
+                EndEarly(client, consistency, c, job.Iterations);
+                break;
+            }
+
             var (sentBefore, receivedBefore) = (client.BytesSent, client.BytesReceived);
             watch.Restart();
             Block(client.PullAsync(keys, values, cancellation));
@@ -105,9 +113,11 @@ internal static class PsLogisticWorker
                 var kernels = compute[c - start];
                 var until = kernels * factor;
                 // Whole milliseconds, rounded up, until the clock has lasted factor × its kernel time: at least that long.
-                while (watch.Elapsed.TotalSeconds < until)
+                // The remaining time is read once per sleep: read twice, it could turn negative in between under load
+                // (Thread.Sleep(-30 ms) throws, which failed the task).
+                for (var remaining = until - watch.Elapsed.TotalSeconds; remaining > 0; remaining = until - watch.Elapsed.TotalSeconds)
                 {
-                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling((until - watch.Elapsed.TotalSeconds) * 1000)));
+                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)));
                 }
 
                 compute[c - start] = watch.Elapsed.TotalSeconds;
@@ -131,9 +141,25 @@ internal static class PsLogisticWorker
             }
         }
 
-        return new PsWorkerStats(worker, start, client.Clock, rows, keys.Length, client.BytesSent, client.BytesReceived, client.PullMessages,
-            client.CachedReads, client.BlockedReads, client.MaxStaleness, compute, communication, [.. client.WaitSecondsPerClock],
-            ends, sentPerClock, receivedPerClock, slept);
+        var ran = end - start;
+        return new PsWorkerStats(worker, start, end, rows, keys.Length, client.BytesSent, client.BytesReceived, client.PullMessages,
+            client.CachedReads, client.BlockedReads, client.MaxStaleness, compute[..ran], communication[..ran], [.. client.WaitSecondsPerClock.Take(ran)],
+            ends[..ran], sentPerClock[..ran], receivedPerClock[..ran], slept[..ran]);
+    }
+
+    /// <summary>
+    /// A worker stopped by the time limit after <paramref name="clock"/> clocks ends further clocks without updates, so
+    /// that no other worker waits for it at the bound and every update already pushed is committed. Another worker
+    /// started its last clock before the limit passed, so it is at most s + 1 clocks past this one's (it read at most s
+    /// clocks ahead of the slowest): s + 1 empty clocks cover it. ASP has no bound: every remaining clock.
+    /// </summary>
+    private static void EndEarly(PsClient client, Consistency consistency, int clock, int iterations)
+    {
+        var until = consistency.IsAsynchronous ? iterations : (int)Math.Min(iterations, (long)clock + consistency.Staleness!.Value + 1);
+        for (var c = clock; c < until; c++)
+        {
+            Block(client.ClockAsync());
+        }
     }
 
     // Task code is synchronous on executor threads (as in Spark): waiting here keeps the compute on the task's thread.

@@ -82,6 +82,9 @@ public sealed class PsMatrixFactorization
     /// <summary>Keep every snapshot (default false: only the last two per shard).</summary>
     public bool KeepSnapshots { get; set; }
 
+    /// <summary>Snapshots at the slowest clocks k ≡ this (mod <see cref="SnapshotEvery"/>); default 0, the multiples (<see cref="ShardSettings.SnapshotOffset"/>).</summary>
+    public int SnapshotOffset { get; set; }
+
     /// <summary>
     /// Where the shards live; null (the default) takes <see cref="ShardHosts.For"/> of the ratings' context: in-process
     /// shards in local mode, the shard grains of <c>Dataflow.MLlib.Cluster</c> (which the application then references) on
@@ -129,7 +132,7 @@ public sealed class PsMatrixFactorization
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Rank, 1, nameof(Rank));
         ArgumentOutOfRangeException.ThrowIfNegative(Iterations, nameof(Iterations));
-        new ShardSettings(1, Consistency, UpdaterSpec(), SnapshotEvery: SnapshotEvery, SnapshotDirectory: SnapshotDirectory).Validate();
+        new ShardSettings(1, Consistency, UpdaterSpec(), SnapshotEvery: SnapshotEvery, SnapshotDirectory: SnapshotDirectory, SnapshotOffset: SnapshotOffset).Validate();
         ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));
         ArgumentNullException.ThrowIfNull(Slowdowns, nameof(Slowdowns));
         foreach (var slowdown in Slowdowns)
@@ -165,7 +168,7 @@ public sealed class PsMatrixFactorization
             var workers = data.Blocks.NumPartitions;
             var ranges = new KeyRanges((int)keys, Math.Min(Shards ?? workers, (int)keys));
             // Dense rows: a factorisation touches most of its rows.
-            var settings = new ShardSettings(workers, Consistency, UpdaterSpec(), Sparse: false, SnapshotEvery, SnapshotDirectory, KeepSnapshots);
+            var settings = new ShardSettings(workers, Consistency, UpdaterSpec(), Sparse: false, SnapshotEvery, SnapshotDirectory, KeepSnapshots, SnapshotOffset);
             IReadOnlyList<IParameterShard> shards;
             if ((ShardHost ?? ShardHosts.For(ratings.Context)) is { } host)
             {

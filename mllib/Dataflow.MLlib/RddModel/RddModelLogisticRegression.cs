@@ -77,6 +77,15 @@ public sealed class RddModelLogisticRegression
     /// <summary>The per-block kernels. Default the managed SIMD kernels.</summary>
     public IBlockKernels Kernels { get; set; } = new SimdKernels();
 
+    /// <summary>
+    /// Stop after the first iteration that ends this long after the first iteration started (status
+    /// <see cref="OptimizationStatus.TimeLimit"/>). Default null: no limit.
+    /// </summary>
+    public TimeSpan? MaxTime { get; set; }
+
+    /// <summary>Told of each iteration's objective and timings as the iteration ends, on the training's flow. Default null.</summary>
+    public IProgress<RddIterationTimings>? Progress { get; set; }
+
     /// <summary>Where progress goes.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
@@ -142,6 +151,7 @@ public sealed class RddModelLogisticRegression
         var status = OptimizationStatus.MaxIterations;
         await ctx(data).Listeners.FlushAsync().ConfigureAwait(false);
         listener.TakeAll();
+        var started = Stopwatch.GetTimestamp();
         for (var t = 1; t <= MaxIterations; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -193,10 +203,17 @@ public sealed class RddModelLogisticRegression
             var wall = clock.Elapsed.TotalSeconds;
             await ctx(data).Listeners.FlushAsync().ConfigureAwait(false);
             history.Add(Timings(t, objective, wall, gradientJobSeconds, checkpointed, listener.TakeAll()));
+            Progress?.Report(history[^1]);
             Logger.LogDebug("Model-in-an-RDD iteration {Iteration}: objective {Objective}, {Seconds:F3} s", t, objective, wall);
             if (!double.IsFinite(objective))
             {
                 status = OptimizationStatus.NonFiniteValue;
+                break;
+            }
+
+            if (MaxTime is { } limit && t < MaxIterations && Stopwatch.GetElapsedTime(started) >= limit)
+            {
+                status = OptimizationStatus.TimeLimit;
                 break;
             }
         }
@@ -391,6 +408,11 @@ public sealed class RddModelLogisticRegression
         if (!(MiniBatchFraction > 0 && MiniBatchFraction <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(MiniBatchFraction), MiniBatchFraction, "MiniBatchFraction must be in (0, 1].");
+        }
+
+        if (MaxTime is { } limit && limit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTime), limit, "MaxTime must be zero or more, or null for no limit.");
         }
 
         ArgumentNullException.ThrowIfNull(Kernels, nameof(Kernels));

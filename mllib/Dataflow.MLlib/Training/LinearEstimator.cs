@@ -82,6 +82,18 @@ public abstract class LinearEstimator
     /// <summary>How the packed training blocks are cached during training. Default memory and disk.</summary>
     public StorageLevel StorageLevel { get; set; } = StorageLevel.MemoryAndDisk;
 
+    /// <summary>
+    /// Stop training after the first iteration that ends this long after the optimizer started (the summary's status is
+    /// <see cref="OptimizationStatus.TimeLimit"/>). Default null: no limit.
+    /// </summary>
+    public TimeSpan? MaxTime { get; set; }
+
+    /// <summary>
+    /// Told of each optimizer iteration as it ends, on the training's flow (SGD: iteration t's mini-batch objective at
+    /// the weights before update t; L-BFGS: the objective after iteration t, iteration 0 the start). Default null.
+    /// </summary>
+    public IProgress<IterationRecord>? Progress { get; set; }
+
     /// <summary>Where progress, the stop and warnings go.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
@@ -125,6 +137,8 @@ public abstract class LinearEstimator
         ArgumentOutOfRangeException.ThrowIfLessThan(LbfgsMemory, 1, nameof(LbfgsMemory));
         if (Device is { } device && !Enum.IsDefined(device))
             throw new ArgumentOutOfRangeException(nameof(Device), device, $"Unknown kernel device; use one of {BlockKernels.DeviceNames}.");
+        if (MaxTime is { } limit && limit < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MaxTime), limit, "MaxTime must be zero or more, or null for no limit.");
         ArgumentNullException.ThrowIfNull(StorageLevel, nameof(StorageLevel));
         ArgumentNullException.ThrowIfNull(Logger, nameof(Logger));
     }
@@ -140,12 +154,17 @@ public abstract class LinearEstimator
         await using var recorder = new IterationRecorder(data.Blocks.Context);
         var objective = new BlockObjective(data.Blocks, initial.Length, contribution, l2, AggregationDepth, recorder);
         var clock = Stopwatch.StartNew();
-        void OnIteration(IterationRecord record) => recorder.EndIteration(record.Iteration, record.Value);
+        void OnIteration(IterationRecord record)
+        {
+            recorder.EndIteration(record.Iteration, record.Value);
+            Progress?.Report(record);
+        }
+
         OptimizationResult result;
         double final;
         if (Optimizer == TrainingOptimizer.Lbfgs)
         {
-            var lbfgs = new Lbfgs { Memory = LbfgsMemory, MaxIterations = MaxIterations, Tolerance = Tolerance, Logger = Logger };
+            var lbfgs = new Lbfgs { Memory = LbfgsMemory, MaxIterations = MaxIterations, Tolerance = Tolerance, MaxTime = MaxTime, Logger = Logger };
             result = await lbfgs.MinimizeAsync(objective, initial, OnIteration, cancellationToken).ConfigureAwait(false);
             final = result.Value;
         }
@@ -159,6 +178,7 @@ public abstract class LinearEstimator
                 Tolerance = Tolerance,
                 MiniBatchFraction = MiniBatchFraction,
                 Seed = Seed,
+                MaxTime = MaxTime,
                 Logger = Logger,
             };
             result = await sgd.MinimizeAsync(objective, initial, OnIteration, cancellationToken).ConfigureAwait(false);

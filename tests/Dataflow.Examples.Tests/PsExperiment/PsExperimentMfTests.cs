@@ -18,7 +18,7 @@ public sealed class PsExperimentMfTests : IDisposable
         string[] modes = ["driver", "ps-bsp", "ps-ssp:2", "ps-asp"];
 
         var result = await ProgramRunner.RunAsync("PsExperiment", "--algorithm", "mf", "--modes", string.Join(',', modes), "--workers", "2",
-            "--users", "40", "--items", "30", "--rank", "3", "--ratings", "1500", "--clocks", "8", "--eval-every", "4", "--straggler", "1:2:0.5",
+            "--users", "40", "--items", "30", "--rank", "3", "--ratings", "1500", "--clocks", "8", "--eval-every", "7", "--straggler", "1:2:0.5",
             "--out", output, "--master", "local[2]");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -31,15 +31,18 @@ public sealed class PsExperimentMfTests : IDisposable
         {
             var mine = rows.Where(r => r[0] == mode).ToList();
             string[] workers = mode == "driver" ? ["all"] : ["0", "1"];
-            Assert.Equal(Enumerable.Range(1, 8).SelectMany(c => workers.Select(w => (w, c))).Order(), mine.Select(r => (r[1], int.Parse(r[2], CultureInfo.InvariantCulture))).Order());
+            Assert.Equal(Enumerable.Range(0, 8).SelectMany(c => workers.Select(w => (w, c))).Order(), mine.Select(r => (r[1], int.Parse(r[2], CultureInfo.InvariantCulture))).Order());
             var objectives = mine.Where(r => r[4].Length > 0).GroupBy(r => int.Parse(r[2], CultureInfo.InvariantCulture))
                 .ToDictionary(g => g.Key, g => double.Parse(g.First()[4], CultureInfo.InvariantCulture));
-            Assert.Equal([4, 8], objectives.Keys.Order());
-            // Ratings have unit variance: the seeded start (factors of ±0.1) has an objective near 1, and training lowers it.
-            Assert.All(objectives.Values, o => Assert.True(o is > 0 and < 1.2, $"{mode}: {o}"));
-            Assert.True(objectives[8] < objectives[4], $"{mode}: clock 4 {objectives[4]}, clock 8 {objectives[8]}");
+            // Clocks from 0: the objectives are the model after clocks 0 and 7, the last.
+            Assert.Equal([0, 7], objectives.Keys.Order());
+            // Ratings have unit variance: the seeded start (factors of ±0.1) has an objective near 1, and training lowers it
+            // (after the first PS clock it may be above: every worker touching a row applies its own AdaGrad step to it).
+            Assert.All(objectives.Values, o => Assert.True(double.IsFinite(o) && o > 0, $"{mode}: {o}"));
+            Assert.True(objectives[7] < 1.2, $"{mode}: {objectives[7]}");
+            Assert.True(objectives[7] < objectives[0], $"{mode}: clock 0 {objectives[0]}, clock 7 {objectives[7]}");
             Assert.All(mine, r => Assert.True(long.Parse(r[8], CultureInfo.InvariantCulture) > 0 && long.Parse(r[9], CultureInfo.InvariantCulture) > 0));
-            finals[mode] = objectives[8];
+            finals[mode] = objectives[7];
         }
 
         var summary = await File.ReadAllTextAsync(Path.Combine(output, "summary.md"), Ct);

@@ -19,6 +19,39 @@ public sealed class LbfgsTests
     }
 
     [Fact]
+    public async Task MinimizeAsync_MaxTime_StopsAfterTheFirstIterationEndingPastIt_AtThatIterationsPoint()
+    {
+        // Every evaluation takes one second of fake time; the limit is reached during iteration 3's line search.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var timed = DifferentiableFunction.FromGradient(2, (x, g) =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            var a = x[1] - (x[0] * x[0]);
+            var b = 1 - x[0];
+            g[0] = (-400 * a * x[0]) - (2 * b);
+            g[1] = 200 * a;
+            return (100 * a * a) + (b * b);
+        });
+        var reference = await new Lbfgs { Tolerance = 0, GradientTolerance = 0, MaxIterations = 40 }.MinimizeAsync(TestProblems.Rosenbrock(2), TestProblems.RosenbrockStart(2),
+            cancellationToken: TestContext.Current.CancellationToken);
+        var secondsAfter = new List<int>();
+        var evaluations = 1;
+        foreach (var record in reference.History.Skip(1))
+        {
+            evaluations += record.Evaluations;
+            secondsAfter.Add(evaluations);
+        }
+
+        var limit = secondsAfter[2] - 0.5;
+        var result = await new Lbfgs { Tolerance = 0, GradientTolerance = 0, MaxIterations = 40, MaxTime = TimeSpan.FromSeconds(limit), Time = time }
+            .MinimizeAsync(timed, TestProblems.RosenbrockStart(2), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(OptimizationStatus.TimeLimit, result.Status);
+        Assert.Equal(3, result.History[^1].Iteration);
+        Assert.Equal(reference.History[3].Value, result.Value);
+    }
+
+    [Fact]
     public async Task MinimizeAsync_RosenbrockHighDimensional_ReachesOnes()
     {
         const int n = 1000;

@@ -149,6 +149,27 @@ public sealed class MiniBatchGradientDescentTests
     }
 
     [Fact]
+    public async Task MinimizeAsync_MaxTime_StopsAfterTheFirstIterationEndingPastIt()
+    {
+        // Each batch takes one second of fake time: iterations end at 1, 2, 3, 4 s; a 3.5 s limit stops after the fourth.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var function = new StochasticFunction(4, (w, _) =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return StochasticFunction.QuadraticAt(s_curvatures, s_minimiser, 0, w);
+        });
+        var sgd = new MiniBatchGradientDescent { MaxIterations = 100, Tolerance = 0, MaxTime = TimeSpan.FromSeconds(3.5), Time = time };
+
+        var result = await sgd.MinimizeAsync(function, new double[4], cancellationToken: Ct);
+
+        Assert.Equal(OptimizationStatus.TimeLimit, result.Status);
+        Assert.Equal([1, 2, 3, 4], result.History.Select(r => r.Iteration));
+        var fourIterations = await new MiniBatchGradientDescent { MaxIterations = 4, Tolerance = 0 }
+            .MinimizeAsync(StochasticFunction.Quadratic(s_curvatures, s_minimiser), new double[4], cancellationToken: Ct);
+        Assert.Equal(fourIterations.Point, result.Point);
+    }
+
+    [Fact]
     public async Task MinimizeAsync_EmptyBatch_IsSkippedWithoutARecord()
     {
         var function = new StochasticFunction(4, (w, batch) => batch.Iteration == 2

@@ -45,6 +45,30 @@ public sealed class PsLogisticRegressionTests(LocalContextFixture fixture) : ICl
         Assert.Equal(2, model.NumClasses);
     }
 
+    [Theory]
+    [InlineData("bsp")]
+    [InlineData("ssp:2")]
+    [InlineData("asp")]
+    public async Task MaxTime_Zero_EveryWorkerRunsOneClock_AndNoneWaitsForAStoppedOne(string consistency)
+    {
+        var points = await fixture.Context.LoadCsvAsync(DataFiles.Path("breast_cancer.csv"), cancellationToken: Ct);
+        var scaled = (await new StandardScaler().FitAsync(points, Ct)).Transform(points).Repartition(3);
+
+        var (limited, summary) = await new PsLogisticRegression { Consistency = consistency, RegParam = 0.01, Iterations = 40, MaxTime = TimeSpan.Zero }
+            .FitAsync(scaled, Ct);
+
+        Assert.Equal(1, summary.Clocks);
+        Assert.All(summary.Workers, w => Assert.True(w.Clocks == 1 && w.ComputeSeconds.Length == 1 && w.EndSeconds!.Length == 1, $"worker {w.Worker}: {w.Clocks} clocks"));
+        if (consistency != "asp")
+        {
+            // Under BSP and SSP every worker's one clock reads the zero model, so the result is the one-clock run's.
+            var (one, oneSummary) = await new PsLogisticRegression { Consistency = consistency, RegParam = 0.01, Iterations = 1 }.FitAsync(scaled, Ct);
+            Assert.Equal(one.Coefficients, limited.Coefficients);
+            Assert.Equal(one.Intercepts, limited.Intercepts);
+            Assert.Equal(oneSummary.Objective, summary.Objective);
+        }
+    }
+
     [Fact]
     public async Task TextData_EachConsistency_ReachesTheDriverLbfgsOptimumWithinOnePercent()
     {

@@ -5,6 +5,23 @@ namespace Dataflow.MLlib.Tests.ParameterServer;
 
 public sealed class SnapshotTests
 {
+    [Fact]
+    public void SnapshotOffset_WritesAtTheSlowestClocksCongruentToIt()
+    {
+        using var directory = new TempDirectory();
+        var settings = new ShardSettings(1, "bsp", new UpdaterSpec("sgd"), SnapshotEvery: 3, SnapshotDirectory: directory.Path, KeepSnapshots: true,
+            SnapshotOffset: 1);
+        var shard = new ParameterShard(0, 0, 2, settings);
+        for (var c = 0; c < 8; c++)
+        {
+            shard.Push(0, c, [0], [1.0]);
+            shard.Clock(0);
+        }
+
+        Assert.Equal([1, 4, 7], Enumerable.Range(0, 10).Where(k => File.Exists(ShardSnapshot.PathOf(directory.Path, 0, k))));
+        Assert.Equal(4, ShardSnapshot.ReadFrom(ShardSnapshot.PathOf(directory.Path, 0, 4)).Clock);
+    }
+
     [Theory]
     [InlineData("ssp:2")]
     [InlineData("asp")] // the shard also keeps the arrival-order rows ASP reads from; the snapshot is still by clock

@@ -54,6 +54,25 @@ public sealed class RddModelLogisticRegressionTests(LocalContextFixture fixture)
     }
 
     [Fact]
+    public async Task MaxTime_Zero_StopsAfterOneIteration_AtTheOneIterationModel()
+    {
+        var rdd = _ctx.Parallelize(SparsePoints(120, seed: 9), 2);
+        var seen = new List<int>();
+
+        var limited = await new RddModelLogisticRegression
+        {
+            RegParam = 0.01, MaxIterations = 50, BlockSize = 7, MaxTime = TimeSpan.Zero, Progress = new Recorder(seen),
+        }.FitAsync(rdd, Ct);
+        var one = await new RddModelLogisticRegression { RegParam = 0.01, MaxIterations = 1, BlockSize = 7 }.FitAsync(rdd, Ct);
+
+        Assert.Equal(OptimizationStatus.TimeLimit, limited.Status);
+        Assert.Equal([1], limited.Iterations.Select(i => i.Iteration));
+        Assert.Equal([1], seen);
+        Assert.Equal(one.Weights, limited.Weights);
+        Assert.Equal(one.Objective, limited.Objective);
+    }
+
+    [Fact]
     public async Task BreastCancer_WithItsDefaults_ReachesTheDriverLbfgsOptimumWithinOnePercent()
     {
         var lambda = 1.0 / 569;
@@ -291,5 +310,11 @@ public sealed class RddModelLogisticRegressionTests(LocalContextFixture fixture)
         }
 
         return iterates;
+    }
+
+    // Synchronous, unlike Progress<T> (which posts to the thread pool).
+    private sealed class Recorder(List<int> seen) : IProgress<RddIterationTimings>
+    {
+        public void Report(RddIterationTimings value) => seen.Add(value.Iteration);
     }
 }
