@@ -56,7 +56,7 @@ public sealed class RealWorkerJobTests : IDisposable
     public async Task JobBuiltElsewhere_OnTwoRealWorkers_PrintsWhatLocalModePrints()
     {
         var repo = Repository.Root();
-        var app = await BuildJobAsync(repo);
+        var app = await JobApps.BuildAsync(_dir, "SensorJob", JobProgram, parameterServer: false, TestContext.Current.CancellationToken);
         var runDir = Path.Combine(_dir, "run");
         var env = new Dictionary<string, string?> { ["DATAFLOW_RUN_DIR"] = runDir };
         var script = Path.Combine(repo, "cluster-config", "local-cluster.sh");
@@ -64,7 +64,7 @@ public sealed class RealWorkerJobTests : IDisposable
         var start = await ProcessRunner.RunAsync("bash", [script, "start", "2", "--slots", "2", "--rebuild"], repo, env, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         try
         {
-            Assert.True(start.ExitCode == 0, start.Stderr + WorkerLogs(runDir));
+            Assert.True(start.ExitCode == 0, start.Stderr + JobApps.WorkerLogs(runDir));
             var master = start.Stdout.Trim().Split('\n')[^1];
             Assert.Matches(@"^orleans://127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$", master);
 
@@ -72,7 +72,7 @@ public sealed class RealWorkerJobTests : IDisposable
             var cluster = await ProcessRunner.RunAsync("dotnet", [app, master, "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
             Assert.True(local.ExitCode == 0, local.Stderr);
-            Assert.True(cluster.ExitCode == 0, cluster.Stderr + WorkerLogs(runDir));
+            Assert.True(cluster.ExitCode == 0, cluster.Stderr + JobApps.WorkerLogs(runDir));
             Assert.Equal(local.Stdout, cluster.Stdout);
             // 20,000 readings of i/2 with i/2 >= 100 are i >= 200: 19,800 kept; the three sensors split them.
             Assert.Contains("kept\t19800", cluster.Stdout, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed class RealWorkerJobTests : IDisposable
             var firstPid = int.Parse(File.ReadAllText(Path.Combine(runDir, "worker-1", "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             Process.GetProcessById(firstPid).Kill();
             var again = await ProcessRunner.RunAsync("dotnet", [app, master, "100"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-            Assert.True(again.ExitCode == 0, again.Stderr + WorkerLogs(runDir));
+            Assert.True(again.ExitCode == 0, again.Stderr + JobApps.WorkerLogs(runDir));
             Assert.Equal(local.Stdout, again.Stdout);
             var status = await ProcessRunner.RunAsync("bash", [script, "status"], repo, env, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
             Assert.Matches($@"(?m)^{firstPid} \S+ dead$", status.Stdout);
@@ -124,42 +124,11 @@ public sealed class RealWorkerJobTests : IDisposable
         Assert.All(expected, name => Assert.True(File.Exists(Path.Combine(workerDir, name + ".dll")), $"the worker build lacks {name}.dll"));
     }
 
-    /// <summary>The end of every process's log, for failure messages.</summary>
-    private static string WorkerLogs(string runDir) => !Directory.Exists(runDir) ? "" : string.Concat(
-        Directory.GetFiles(runDir, "worker.log", SearchOption.AllDirectories).Select(f => $"\n--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(20))}"));
-
     public void Dispose()
     {
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);
         }
-    }
-
-    private async Task<string> BuildJobAsync(string repo)
-    {
-        var project = Path.Combine(_dir, "src");
-        Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), JobProgram);
-        await File.WriteAllTextAsync(Path.Combine(project, "SensorJob.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                <GenerateDocumentationFile>false</GenerateDocumentationFile>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{repo}/engine/Dataflow.Cluster/Dataflow.Cluster.csproj" />
-                <ProjectReference Include="{repo}/mllib/Dataflow.MLlib/Dataflow.MLlib.csproj" />
-              </ItemGroup>
-            </Project>
-            """);
-        // Outside the repository, so its build props do not apply; the engine projects still build with theirs.
-        var build = await ProcessRunner.RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(_dir, "out"), project], _dir, s_noEnvironment, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
-        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        return Path.Combine(_dir, "out", "SensorJob.dll");
     }
 }

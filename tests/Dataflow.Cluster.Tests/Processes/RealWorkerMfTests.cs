@@ -43,7 +43,7 @@ public sealed class RealWorkerMfTests : IDisposable
     public async Task PsMatrixFactorization_OnTwoRealWorkers_MatchesLocalModeToTheBit()
     {
         var repo = Repository.Root();
-        var app = await BuildJobAsync(repo);
+        var app = await JobApps.BuildAsync(_dir, "MfJob", JobProgram, parameterServer: true, TestContext.Current.CancellationToken);
         var runDir = Path.Combine(_dir, "run");
         var env = new Dictionary<string, string?> { ["DATAFLOW_RUN_DIR"] = runDir };
         var script = Path.Combine(repo, "cluster-config", "local-cluster.sh");
@@ -51,14 +51,14 @@ public sealed class RealWorkerMfTests : IDisposable
         var start = await ProcessRunner.RunAsync("bash", [script, "start", "2", "--slots", "2", "--rebuild"], repo, env, TimeSpan.FromMinutes(5), Ct);
         try
         {
-            Assert.True(start.ExitCode == 0, start.Stderr + WorkerLogs(runDir));
+            Assert.True(start.ExitCode == 0, start.Stderr + JobApps.WorkerLogs(runDir));
             var master = start.Stdout.Trim().Split('\n')[^1];
 
             // BSP applies each clock's updates in worker order: the cluster's run is the local one, to the last bit.
             var local = await ProcessRunner.RunAsync("dotnet", [app, "local[2]", "bsp", "400"], _dir, s_noEnvironment, TimeSpan.FromMinutes(3), Ct);
             var cluster = await ProcessRunner.RunAsync("dotnet", [app, master, "bsp", "400"], _dir, s_noEnvironment, TimeSpan.FromMinutes(3), Ct);
             Assert.True(local.ExitCode == 0, local.ToString());
-            Assert.True(cluster.ExitCode == 0, cluster + WorkerLogs(runDir));
+            Assert.True(cluster.ExitCode == 0, cluster + JobApps.WorkerLogs(runDir));
             Assert.Equal(local.Stdout, cluster.Stdout);
             // The tasks found their shards as grains on the workers (the driver registers none of its own on a cluster).
             Assert.DoesNotContain("no shards in this process", cluster.Stderr, StringComparison.Ordinal);
@@ -102,43 +102,11 @@ public sealed class RealWorkerMfTests : IDisposable
         return (squared / ratings.Count) + (Lambda / 2 * x.Sum(v => v * v));
     }
 
-    /// <summary>The end of every process's log, for failure messages.</summary>
-    private static string WorkerLogs(string runDir) => !Directory.Exists(runDir) ? "" : string.Concat(
-        Directory.GetFiles(runDir, "worker.log", SearchOption.AllDirectories).Select(f => $"\n--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(30))}"));
-
     public void Dispose()
     {
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);
         }
-    }
-
-    private async Task<string> BuildJobAsync(string repo)
-    {
-        var project = Path.Combine(_dir, "src");
-        Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), JobProgram, Ct);
-        await File.WriteAllTextAsync(Path.Combine(project, "MfJob.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                <GenerateDocumentationFile>false</GenerateDocumentationFile>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{repo}/engine/Dataflow.Cluster/Dataflow.Cluster.csproj" />
-                <ProjectReference Include="{repo}/mllib/Dataflow.MLlib/Dataflow.MLlib.csproj" />
-                <ProjectReference Include="{repo}/mllib/Dataflow.MLlib.Cluster/Dataflow.MLlib.Cluster.csproj" />
-              </ItemGroup>
-            </Project>
-            """, Ct);
-        // Outside the repository, so its build props do not apply; the engine projects still build with theirs.
-        var build = await ProcessRunner.RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(_dir, "out"), project], _dir, s_noEnvironment, TimeSpan.FromMinutes(5), Ct);
-        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        return Path.Combine(_dir, "out", "MfJob.dll");
     }
 }

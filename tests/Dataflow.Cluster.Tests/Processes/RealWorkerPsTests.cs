@@ -48,7 +48,7 @@ public sealed class RealWorkerPsTests : IDisposable
     public async Task PsTraining_OnTwoRealWorkers_MatchesLocalModeAndSurvivesAKilledWorker()
     {
         var repo = Repository.Root();
-        var app = await BuildJobAsync(repo);
+        var app = await JobApps.BuildAsync(_dir, "PsJob", JobProgram, parameterServer: true, TestContext.Current.CancellationToken);
         var runDir = Path.Combine(_dir, "run");
         var env = new Dictionary<string, string?> { ["DATAFLOW_RUN_DIR"] = runDir };
         var script = Path.Combine(repo, "cluster-config", "local-cluster.sh");
@@ -56,14 +56,14 @@ public sealed class RealWorkerPsTests : IDisposable
         var start = await ProcessRunner.RunAsync("bash", [script, "start", "2", "--slots", "2", "--rebuild"], repo, env, TimeSpan.FromMinutes(5), Ct);
         try
         {
-            Assert.True(start.ExitCode == 0, start.Stderr + WorkerLogs(runDir));
+            Assert.True(start.ExitCode == 0, start.Stderr + JobApps.WorkerLogs(runDir));
             var master = start.Stdout.Trim().Split('\n')[^1];
 
             // BSP applies each clock's updates in worker order: the cluster's run is the local one, to the last bit.
             var local = await ProcessRunner.RunAsync("dotnet", [app, "local[2]", Csv, "bsp", "200", "-", "0"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), Ct);
             var cluster = await ProcessRunner.RunAsync("dotnet", [app, master, Csv, "bsp", "200", "-", "0"], _dir, s_noEnvironment, TimeSpan.FromMinutes(2), Ct);
             Assert.True(local.ExitCode == 0, local.ToString());
-            Assert.True(cluster.ExitCode == 0, cluster + WorkerLogs(runDir));
+            Assert.True(cluster.ExitCode == 0, cluster + JobApps.WorkerLogs(runDir));
             Assert.Equal(local.Stdout, cluster.Stdout);
             Assert.InRange(Objective(cluster), Optimum, Optimum * 1.01);
             // The tasks found their shards as grains on the workers (the driver registers none of its own on a cluster).
@@ -89,7 +89,7 @@ public sealed class RealWorkerPsTests : IDisposable
         Process.GetProcessById(victim).Kill(); // SIGKILL: no shutdown, its grains and tasks vanish
         var result = await run;
 
-        Assert.True(result.ExitCode == 0, result + WorkerLogs(runDir));
+        Assert.True(result.ExitCode == 0, result + JobApps.WorkerLogs(runDir));
         Assert.InRange(Objective(result), Optimum, Optimum * 1.01);
         // The second attempt resumed from a snapshot taken at or after the one seen before the kill, not from clock 0.
         var resumed = int.Parse(result.StdoutLines.Single(l => l.StartsWith("start\t", StringComparison.Ordinal))[6..], CultureInfo.InvariantCulture);
@@ -123,43 +123,11 @@ public sealed class RealWorkerPsTests : IDisposable
     private static double Objective(ProcessResult result) =>
         double.Parse(result.StdoutLines.Single(l => l.StartsWith("objective\t", StringComparison.Ordinal))[10..], CultureInfo.InvariantCulture);
 
-    /// <summary>The end of every process's log, for failure messages.</summary>
-    private static string WorkerLogs(string runDir) => !Directory.Exists(runDir) ? "" : string.Concat(
-        Directory.GetFiles(runDir, "worker.log", SearchOption.AllDirectories).Select(f => $"\n--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(30))}"));
-
     public void Dispose()
     {
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);
         }
-    }
-
-    private async Task<string> BuildJobAsync(string repo)
-    {
-        var project = Path.Combine(_dir, "src");
-        Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), JobProgram, Ct);
-        await File.WriteAllTextAsync(Path.Combine(project, "PsJob.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                <GenerateDocumentationFile>false</GenerateDocumentationFile>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{repo}/engine/Dataflow.Cluster/Dataflow.Cluster.csproj" />
-                <ProjectReference Include="{repo}/mllib/Dataflow.MLlib/Dataflow.MLlib.csproj" />
-                <ProjectReference Include="{repo}/mllib/Dataflow.MLlib.Cluster/Dataflow.MLlib.Cluster.csproj" />
-              </ItemGroup>
-            </Project>
-            """, Ct);
-        // Outside the repository, so its build props do not apply; the engine projects still build with theirs.
-        var build = await ProcessRunner.RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(_dir, "out"), project], _dir, s_noEnvironment, TimeSpan.FromMinutes(5), Ct);
-        Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        return Path.Combine(_dir, "out", "PsJob.dll");
     }
 }
