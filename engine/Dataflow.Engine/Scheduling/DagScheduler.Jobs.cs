@@ -214,41 +214,60 @@ internal sealed partial class DagScheduler
 
     /// <summary>
     /// Waits for a run of <paramref name="stage"/>, starting one if none is in progress. A run is shared by every
-    /// job waiting for it and is cancelled only when the last of them stops waiting.
+    /// job waiting for it and is cancelled only when the last of them stops waiting; a job that comes to a run being
+    /// cancelled so waits for it to end and starts another, rather than failing with the other jobs' cancellation.
     /// </summary>
     private async Task AwaitMapStageAsync(ShuffleMapStage stage, ActiveJob job)
     {
-        MapStageRun run;
-        lock (_lock)
+        while (true)
         {
-            if (!_runningMapStages.TryGetValue(stage.Id, out run!))
-            {
-                run = new MapStageRun();
-                _runningMapStages[stage.Id] = run;
-                run.Task = RunMapStageAsync(stage, job, run);
-            }
-
-            run.Waiters++;
-        }
-
-        try
-        {
-            await run.Task.WaitAsync(job.Cancellation.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            bool abandon;
+            MapStageRun run;
+            bool joined;
             lock (_lock)
             {
-                abandon = --run.Waiters == 0 && !run.Task.IsCompleted;
+                if (!_runningMapStages.TryGetValue(stage.Id, out run!))
+                {
+                    run = new MapStageRun();
+                    _runningMapStages[stage.Id] = run;
+                    run.Task = RunMapStageAsync(stage, job, run);
+                }
+
+                joined = !run.Abandoned;
+                if (joined)
+                {
+                    run.Waiters++;
+                }
             }
 
-            if (abandon)
+            if (!joined)
             {
-                // Nobody needs the run any more: stop it, and end this job only after its tasks have cleaned up.
-                await run.Cancellation.CancelAsync().ConfigureAwait(false);
+                // Its end removes it from the running stages; the next round starts a run of this job's own.
                 await run.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                    .ConfigureAwait(false);
+                    .WaitAsync(job.Cancellation.Token).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                await run.Task.WaitAsync(job.Cancellation.Token).ConfigureAwait(false);
+                return;
+            }
+            finally
+            {
+                bool abandon;
+                lock (_lock)
+                {
+                    abandon = --run.Waiters == 0 && !run.Task.IsCompleted;
+                    run.Abandoned |= abandon;
+                }
+
+                if (abandon)
+                {
+                    // Nobody needs the run any more: stop it, and end this job only after its tasks have cleaned up.
+                    await run.Cancellation.CancelAsync().ConfigureAwait(false);
+                    await run.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                        .ConfigureAwait(false);
+                }
             }
         }
     }
@@ -282,5 +301,8 @@ internal sealed partial class DagScheduler
         public CancellationTokenSource Cancellation { get; } = new();
 
         public int Waiters { get; set; }
+
+        /// <summary>Its last waiter left before it ended: it is being cancelled, and no job joins it any more. Under <c>_lock</c>.</summary>
+        public bool Abandoned { get; set; }
     }
 }
