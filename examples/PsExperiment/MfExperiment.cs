@@ -68,7 +68,7 @@ internal static class MfExperiment
         Report.WriteSlowClocks(Path.Combine(settings.Out, "slow-clocks.csv"), results);
         Report.WritePlots(settings.Out, results);
         Report.WriteSummary(Path.Combine(settings.Out, "summary.md"), settings, results, target, targetSource,
-            string.Create(CultureInfo.InvariantCulture, $"{description}; matrix factorisation, {users} users × {items} items, rank {mf.Rank}, {count} ratings; objective MSE + (λ/2)(‖U‖² + ‖V‖²)"));
+            string.Create(CultureInfo.InvariantCulture, $"{description}; matrix factorisation, {users} users × {items} items, rank {mf.Rank}, {count} ratings; objective MSE + (λ/2)(‖U‖² + ‖V‖²)"), $"{ctx.Master}");
         Console.Error.WriteLine($"{program}: wrote results.csv, slow-clocks.csv, objective-vs-time.png, objective-vs-clock.png, time-split.png and summary.md to {settings.Out}");
         await ratings.UnpersistAsync();
         return (results, target);

@@ -47,7 +47,7 @@ internal static class Report
             ]);
     }
 
-    public static void WriteSummary(string path, Settings settings, IReadOnlyList<ModeResult> results, double target, string targetSource, string data, string? master = null)
+    public static void WriteSummary(string path, Settings settings, IReadOnlyList<ModeResult> results, double target, string targetSource, string data, string master)
     {
         var text = new StringBuilder();
         text.Append("# PsExperiment summary\n\n");
@@ -83,7 +83,7 @@ internal static class Report
 
         text.Append(CultureInfo.InvariantCulture, $"- target objective: {target.ToString("G8", CultureInfo.InvariantCulture)} ({targetSource}); time to target is the wall time (from the start of the mode's training) of the first evaluated clock at or below it (PS: when the slowest worker finished that clock)\n");
         text.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.MachineName}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, load average at the end {LoadAverage()}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- workers: {settings.Workers}; master: {master ?? "not recorded"}; data: {data}; seed {settings.Seed}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- workers: {settings.Workers}; master: {master}; data: {data}; seed {settings.Seed}\n");
         text.Append(CultureInfo.InvariantCulture, $"- kernels (--device {BlockKernelsName(settings)}): {settings.DeviceDescription}\n");
         text.Append(settings.MaxSeconds is { } limit
             ? string.Create(CultureInfo.InvariantCulture, $"- time limit: --max-seconds {N(limit)} per mode (each mode stops at the first clock boundary after it; PS: every worker, then it ends its remaining clocks without updates so no other worker waits for it); the L-BFGS run for the default target has the same limit\n")
