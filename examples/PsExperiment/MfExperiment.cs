@@ -81,6 +81,11 @@ internal static class MfExperiment
         {
             throw new UsageException($"--modes {rdd.Token}: rdd mode (the model kept in an RDD) is logistic regression only; use driver and the ps modes with --algorithm mf.");
         }
+
+        if (settings.MaxSeconds is not null)
+        {
+            throw new UsageException("--max-seconds runs logistic regression only (the matrix-factorisation trainers have no time limit); bound --clocks instead.");
+        }
     }
 
     private static (Rdd<Rating> Ratings, string Description) Load(DataflowContext ctx, Settings settings, MfSettings mf)

@@ -1,5 +1,6 @@
 using Dataflow.MLlib.ParameterServer;
 using Dataflow.MLlib.Recommendation;
+using Dataflow.MLlib.Training;
 
 namespace Dataflow.Examples.PsExperiment;
 
@@ -18,7 +19,8 @@ internal sealed class MfRunners(Settings settings, int rank, MatrixFactorization
 
     private async Task<ModeResult> DriverAsync(ModeSpec mode, CancellationToken cancellationToken)
     {
-        using var kernels = new StragglerKernels(StragglerSpec.Plan(settings.Stragglers, settings.Clocks, settings.Seed));
+        var kernels = Runners.Kernels(settings, out var stragglers);
+        using var _ = stragglers;
         var (_, summary) = await new MatrixFactorization
         {
             Rank = rank,
@@ -32,7 +34,7 @@ internal sealed class MfRunners(Settings settings, int rank, MatrixFactorization
             Kernels = kernels,
         }.FitAsync(ratings, cancellationToken);
         return new ModeResult(mode, Runners.DriverRows(settings, mode, summary.Iterations, summary.Objective), summary.Objective,
-            summary.Iterations.Count, summary.TrainingSeconds, Runners.SlowRows(settings, mode, kernels));
+            summary.Iterations.Count, summary.TrainingSeconds, Runners.SlowRows(settings, mode, stragglers));
     }
 
     private async Task<ModeResult> PsAsync(ModeSpec mode, CancellationToken cancellationToken)
@@ -61,6 +63,7 @@ internal sealed class MfRunners(Settings settings, int rank, MatrixFactorization
                 SnapshotDirectory = snapshots,
                 KeepSnapshots = true,
                 Slowdowns = slowdowns,
+                Kernels = new ExecutorKernels(settings.Device, settings.DeviceMemory),
             }.FitAsync(ratings, cancellationToken);
 
             // The snapshots hold offsets from the start.

@@ -43,7 +43,10 @@ internal sealed class Runners(Settings settings, int features, ObjectiveEvaluato
     }
 
     // The run's kernels (--device), created once per executor; wrapped to slow the straggler's tasks when there is one.
-    private IBlockKernels Kernels(out StragglerKernels? stragglers)
+    private IBlockKernels Kernels(out StragglerKernels? stragglers) => Kernels(settings, out stragglers);
+
+    /// <summary>The kernels of the chosen device, behind the straggler plan when there is one (driver and rdd modes).</summary>
+    public static IBlockKernels Kernels(Settings settings, out StragglerKernels? stragglers)
     {
         var kernels = new ExecutorKernels(settings.Device, settings.DeviceMemory);
         stragglers = settings.Stragglers.Count == 0 ? null : new StragglerKernels(StragglerSpec.Plan(settings.Stragglers, settings.Clocks, settings.Seed), kernels);

@@ -70,6 +70,7 @@ public sealed class PsExperimentMfTests : IDisposable
     [InlineData("--sweep runs logistic regression only", "--sweep", "workers=1,2")]
     [InlineData("--data with --algorithm mf", "--data", "text")]
     [InlineData("--users, --items, --rank and --ratings must be 1 or more", "--rank", "0")]
+    [InlineData("--max-seconds runs logistic regression only", "--max-seconds", "5")]
     public async Task BadArguments_AreUsageErrors(string message, string option, string value)
     {
         var result = await ProgramRunner.RunAsync("PsExperiment", "--algorithm", "mf", "--workers", "2", option, value, "--out", Path.Combine(_temp, "bad"),
