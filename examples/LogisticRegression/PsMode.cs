@@ -113,28 +113,14 @@ internal static class PsMode
         {
             await MetricsJson.WriteAsync(metricsPath, json =>
             {
-                json.WriteString("mode", "ps");
-                json.WriteString("consistency", summary.Consistency);
-                json.WriteNumber("objective", Finite(summary.Objective));
+                PsMetricsJson.Write(json, summary, seconds);
                 json.WriteNumber("trainAccuracy", Finite(trainAccuracy));
                 if (testAccuracy is { } t)
                 {
                     json.WriteNumber("testAccuracy", Finite(t));
                 }
 
-                json.WriteNumber("iterations", summary.Clocks);
-                json.WriteNumber("clocks", summary.Clocks);
-                json.WriteNumber("seconds", Finite(seconds));
                 json.WriteNumber("classes", 2);
-                json.WriteNumber("workers", summary.Workers.Count);
-                json.WriteNumber("bytesSent", summary.BytesSent);
-                json.WriteNumber("bytesReceived", summary.BytesReceived);
-                json.WriteNumber("waitSeconds", Finite(summary.WaitSeconds));
-                json.WriteStartObject("timings");
-                json.WriteNumber("computeSeconds", Finite(summary.Workers.Sum(w => w.ComputeSeconds.Sum())));
-                json.WriteNumber("communicationSeconds", Finite(summary.Workers.Sum(w => w.CommunicationSeconds.Sum())));
-                json.WriteNumber("waitSeconds", Finite(summary.WaitSeconds));
-                json.WriteEndObject();
             }, cancellationToken);
         }
     }

@@ -112,23 +112,9 @@ return await ProgramHost.RunAsync(parser, standard, args, async (parsed, options
         {
             await MetricsJson.WriteAsync(metricsPath, json =>
             {
-                json.WriteString("mode", "ps");
-                json.WriteString("consistency", summary.Consistency);
+                PsMetricsJson.Write(json, summary, seconds);
                 Shape(json, model);
-                json.WriteNumber("objective", Finite(summary.Objective));
                 json.WriteNumber("rmse", Finite(rmse));
-                json.WriteNumber("iterations", summary.Clocks);
-                json.WriteNumber("clocks", summary.Clocks);
-                json.WriteNumber("seconds", Finite(seconds));
-                json.WriteNumber("workers", summary.Workers.Count);
-                json.WriteNumber("bytesSent", summary.BytesSent);
-                json.WriteNumber("bytesReceived", summary.BytesReceived);
-                json.WriteNumber("waitSeconds", Finite(summary.WaitSeconds));
-                json.WriteStartObject("timings");
-                json.WriteNumber("computeSeconds", Finite(summary.Workers.Sum(w => w.ComputeSeconds.Sum())));
-                json.WriteNumber("communicationSeconds", Finite(summary.Workers.Sum(w => w.CommunicationSeconds.Sum())));
-                json.WriteNumber("waitSeconds", Finite(summary.WaitSeconds));
-                json.WriteEndObject();
             }, cancellationToken);
         }
     }
