@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.MLlib.Kernels;
+using static Dataflow.MLlib.ParameterServer.PsWorkerSteps;
 
 namespace Dataflow.MLlib.ParameterServer;
 
@@ -31,17 +32,7 @@ internal static class PsLogisticWorker
         var shards = ShardDirectory.Resolve(job.RunId, ranges, job.Settings);
         var cancellation = context.TaskContext.CancellationToken;
 
-        var start = 0;
-        if (context.TaskContext.AttemptNumber > 0)
-        {
-            start = job.SnapshotDirectory is { } directory ? ShardSnapshot.LatestComplete(directory, job.Shards) : 0;
-            if (worker == 0)
-            {
-                Block(Task.WhenAll(shards.Select(s => s.RestoreAsync(start))));
-            }
-
-            context.Barrier();
-        }
+        var start = RestoreOnRetry(context, job.SnapshotDirectory, job.Shards, shards);
 
         var cache = context.TaskContext.ExecutorLocals.GetOrAdd(PsClientCaches.KeyOf(job.RunId), () => new PsClientCaches()).For(worker);
         cache.Clear();
@@ -94,7 +85,7 @@ internal static class PsLogisticWorker
             var batch = 0L;
             for (var b = 0; b < blocks.Count; b++)
             {
-                var sample = Sample(blocks[b], job, worker, b, c);
+                var sample = Sample(job.Seed, job.BatchFraction, blocks[b], worker, b, c);
                 batch += sample?.Length ?? blocks[b].Rows;
                 job.Kernels.BinaryLogistic(blocks[b], coefficients, intercept, gradient, sample);
             }
@@ -109,19 +100,8 @@ internal static class PsLogisticWorker
             compute[c - start] = watch.Elapsed.TotalSeconds;
             if (slowdowns.TryGetValue(c, out var factor) && factor > 1)
             {
-                // An injected straggler clock: sleeping keeps the CPU free for the other workers.
-                var kernels = compute[c - start];
-                var until = kernels * factor;
-                // Whole milliseconds, rounded up, until the clock has lasted factor × its kernel time: at least that long.
-                // The remaining time is read once per sleep: read twice, it could turn negative in between under load
-                // (Thread.Sleep(-30 ms) throws, which failed the task).
-                for (var remaining = until - watch.Elapsed.TotalSeconds; remaining > 0; remaining = until - watch.Elapsed.TotalSeconds)
-                {
-                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)));
-                }
-
-                compute[c - start] = watch.Elapsed.TotalSeconds;
-                slept[c - start] = compute[c - start] - kernels;
+                slept[c - start] = Straggle(watch, compute[c - start], factor);
+                compute[c - start] += slept[c - start];
             }
 
             watch.Restart();
@@ -163,10 +143,6 @@ internal static class PsLogisticWorker
     }
 
     // Task code is synchronous on executor threads (as in Spark): waiting here keeps the compute on the task's thread.
-    private static void Block(Task task) => task.GetAwaiter().GetResult();
-
-    private static T Block<T>(Task<T> task) => task.GetAwaiter().GetResult();
-
     // The keys the partition's rows touch, ascending, with the intercept (key d) last.
     private static int[] TouchedKeys(List<InstanceBlock> blocks, int d)
     {
@@ -195,39 +171,5 @@ internal static class PsLogisticWorker
 
         keys.Add(d);
         return [.. keys];
-    }
-
-    // The block's rows in this clock's mini-batch (null: all), drawn from a Random seeded by (seed, worker, block, clock)
-    // so a rerun from a snapshot draws the same batches.
-    private static int[]? Sample(InstanceBlock block, PsLogisticJob job, int worker, int b, int clock)
-    {
-        if (job.BatchFraction >= 1)
-        {
-            return null;
-        }
-
-        var random = new Random(HashCode(job.Seed, worker, b, clock));
-        var rows = new List<int>();
-        for (var i = 0; i < block.Rows; i++)
-        {
-            if (random.NextDouble() < job.BatchFraction)
-            {
-                rows.Add(i);
-            }
-        }
-
-        return [.. rows];
-    }
-
-    private static int HashCode(long seed, int worker, int block, int clock)
-    {
-        var h = (ulong)seed;
-        foreach (var part in new[] { worker, block, clock })
-        {
-            h = (h ^ (uint)part) * 0x9E3779B97F4A7C15UL;
-            h ^= h >> 29;
-        }
-
-        return (int)(h ^ (h >> 32));
     }
 }

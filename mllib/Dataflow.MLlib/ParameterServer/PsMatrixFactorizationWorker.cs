@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Dataflow.Execution;
 using Dataflow.MLlib.Kernels;
 using Dataflow.MLlib.Recommendation;
-using Dataflow.MLlib.Training;
+using static Dataflow.MLlib.ParameterServer.PsWorkerSteps;
 
 namespace Dataflow.MLlib.ParameterServer;
 
@@ -34,17 +34,7 @@ internal static class PsMatrixFactorizationWorker
         var shards = ShardDirectory.Resolve(job.RunId, ranges, job.Settings);
         var cancellation = context.TaskContext.CancellationToken;
 
-        var start = 0;
-        if (context.TaskContext.AttemptNumber > 0)
-        {
-            start = job.SnapshotDirectory is { } directory ? ShardSnapshot.LatestComplete(directory, job.Shards) : 0;
-            if (worker == 0)
-            {
-                Block(Task.WhenAll(shards.Select(s => s.RestoreAsync(start))));
-            }
-
-            context.Barrier();
-        }
+        var start = RestoreOnRetry(context, job.SnapshotDirectory, job.Shards, shards);
 
         var cache = context.TaskContext.ExecutorLocals.GetOrAdd(PsClientCaches.KeyOf(job.RunId), () => new PsClientCaches()).For(worker);
         cache.Clear();
@@ -93,7 +83,7 @@ internal static class PsMatrixFactorizationWorker
             var batch = 0L;
             for (var b = 0; b < blocks.Count; b++)
             {
-                var sample = Sample(blocks[b], job, worker, b, c);
+                var sample = Sample(job.Seed, job.BatchFraction, blocks[b], worker, b, c);
                 batch += sample?.Length ?? blocks[b].Rows;
                 job.Kernels.MatrixFactorization(blocks[b], job.Users, job.Rank, factors, gradient, sample);
             }
@@ -109,16 +99,8 @@ internal static class PsMatrixFactorizationWorker
             compute[c - start] = watch.Elapsed.TotalSeconds;
             if (slowdowns.TryGetValue(c, out var factor) && factor > 1)
             {
-                // An injected straggler clock: sleeping keeps the CPU free for the other workers.
-                var kernels = compute[c - start];
-                var until = kernels * factor;
-                while (watch.Elapsed.TotalSeconds < until)
-                {
-                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling((until - watch.Elapsed.TotalSeconds) * 1000)));
-                }
-
-                compute[c - start] = watch.Elapsed.TotalSeconds;
-                slept[c - start] = compute[c - start] - kernels;
+                slept[c - start] = Straggle(watch, compute[c - start], factor);
+                compute[c - start] += slept[c - start];
             }
 
             watch.Restart();
@@ -143,10 +125,6 @@ internal static class PsMatrixFactorizationWorker
     }
 
     // Task code is synchronous on executor threads (as in Spark): waiting here keeps the compute on the task's thread.
-    private static void Block(Task task) => task.GetAwaiter().GetResult();
-
-    private static T Block<T>(Task<T> task) => task.GetAwaiter().GetResult();
-
     // The scalar keys of every factor row the partition's ratings touch, ascending.
     private static int[] TouchedKeys(List<InstanceBlock> blocks, int rank)
     {
@@ -170,24 +148,5 @@ internal static class PsMatrixFactorizationWorker
         }
 
         return keys;
-    }
-
-    // The block's ratings in this clock's mini-batch (null: all), drawn from a Random seeded by (seed, worker, block,
-    // clock) so a rerun from a snapshot draws the same batches.
-    private static int[]? Sample(InstanceBlock block, PsMatrixFactorizationJob job, int worker, int b, int clock)
-    {
-        if (job.BatchFraction >= 1)
-        {
-            return null;
-        }
-
-        var h = (ulong)job.Seed;
-        foreach (var part in new[] { worker, b, clock })
-        {
-            h = (h ^ (uint)part) * 0x9E3779B97F4A7C15UL;
-            h ^= h >> 29;
-        }
-
-        return BlockPass.Sample(new Random((int)(h ^ (h >> 32))), block.Rows, job.BatchFraction);
     }
 }
